@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Dependencies are kept few on purpose: each one is rebuilt from scratch in every CI run.
+// The C libraries come from Debian and sit behind system-library targets, each imported by
+// exactly one Swift wrapper module (CModbus → Modbus, CMosquitto → Mosquitto, CYAML → YAML).
+let package = Package(
+    name: "otsentry",
+    products: [
+        .executable(name: "otsentry", targets: ["otsentry"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries from Debian.
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
+        // Wrappers: the only importers of their C module.
+        .target(name: "Modbus", dependencies: ["CModbus", "Registers", "Posix"]),
+        .target(name: "Mosquitto", dependencies: ["CMosquitto", "Posix"]),
+        .target(name: "YAML", dependencies: ["CYAML"]),
+
+        // Pure Swift: threads, clocks and files over Glibc; register decoding; board files; rings and statistics.
+        .target(name: "CPosix"),
+        .target(name: "Posix", dependencies: ["CPosix"]),
+        .target(name: "Registers"),
+        .target(name: "BoardFile", dependencies: ["YAML", "Registers", "Posix"]),
+        .target(name: "Detectors"),
+
+        // The agent and the simulator.
+        .target(
+            name: "AgentCore",
+            dependencies: [
+                "BoardFile", "Registers", "Detectors", "Modbus", "Mosquitto", "Posix",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Simulation",
+            dependencies: [
+                "BoardFile", "Registers", "Modbus", "AgentCore", "Posix",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "otsentry",
+            dependencies: [
+                "AgentCore", "BoardFile", "Simulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Test helpers: real peers (mosquitto processes, libmodbus servers, child processes).
+        .target(name: "TestSupport", dependencies: ["Modbus", "Mosquitto", "Posix"], path: "Tests/Support"),
+        .testTarget(name: "RegistersTests", dependencies: ["Registers"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors"]),
+        .testTarget(name: "ModbusTests", dependencies: ["Modbus", "Registers", "TestSupport"]),
+        .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "BoardFile", "Detectors", "TestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "Modbus", "Mosquitto", "Registers"]
+        ),
+    ]
+)

@@ -1,0 +1,15 @@
+import Modbus
+import Mosquitto
+
+/// Why the agent could not start.
+public enum AgentError: Error, Sendable, CustomStringConvertible {
+    case mqtt(MosquittoError)
+    case modbus(device: String, ModbusError)
+
+    public var description: String {
+        switch self {
+        case .mqtt(let e): "MQTT: \(e)"
+        case .modbus(let device, let e): "device \(device): \(e)"
+        }
+    }
+}

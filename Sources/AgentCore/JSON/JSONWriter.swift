@@ -1,0 +1,191 @@
+import Posix
+
+/// Writes compact JSON into a buffer allocated once. Payloads are built here instead of through an encoder, so
+/// a summary or status costs no Foundation and (for numbers up to 15 characters) no allocation.
+///
+/// Commas are placed automatically: call ``key(_:)`` before each member value and ``element()`` before each
+/// array element. If a payload outgrows the capacity, ``overflowed`` turns true and further output is dropped;
+/// callers size the writer from the payload's bound so that this does not happen.
+public final class JSONWriter {
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+    public private(set) var count = 0
+    public private(set) var overflowed = false
+    /// One bit per nesting level: set when the level already holds a member or element.
+    private var hasItems: UInt64 = 0
+    private var depth = 0
+
+    public init(capacity: Int) {
+        self.storage = .allocate(capacity: capacity)
+        self.storage.initialize(repeating: 0)
+    }
+
+    deinit { self.storage.deallocate() }
+
+    public var capacity: Int { self.storage.count }
+
+    public func reset() {
+        self.count = 0
+        self.overflowed = false
+        self.hasItems = 0
+        self.depth = 0
+    }
+
+    /// The bytes written so far.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: self.storage[0..<self.count]))
+    }
+
+    public var text: String { String(decoding: self.bytes, as: UTF8.self) }
+
+    // MARK: Structure
+
+    public func beginObject() { self.open(UInt8(ascii: "{")) }
+    public func endObject() { self.close(UInt8(ascii: "}")) }
+    public func beginArray() { self.open(UInt8(ascii: "[")) }
+    public func endArray() { self.close(UInt8(ascii: "]")) }
+
+    /// Writes `"name":`, preceded by a comma when needed.
+    public func key(_ name: String) {
+        self.separate()
+        self.quoted(name)
+        self.byte(UInt8(ascii: ":"))
+    }
+
+    /// Call before each array element.
+    public func element() { self.separate() }
+
+    // MARK: Values
+
+    public func string(_ value: String) { self.quoted(value) }
+
+    public func integer(_ value: Int64) {
+        if value < 0 {
+            self.byte(UInt8(ascii: "-"))
+            self.unsigned(value == .min ? UInt64(Int64.max) + 1 : UInt64(-value))
+        } else {
+            self.unsigned(UInt64(value))
+        }
+    }
+
+    public func integer(_ value: Int) { self.integer(Int64(value)) }
+
+    /// A number; NaN and infinities are written as `null` (JSON has no such numbers). Integral values below
+    /// 10^15 are written without a fraction (`12`, not `12.0`); others in Swift's shortest round-trip form.
+    public func number(_ value: Double) {
+        guard value.isFinite else {
+            self.raw("null")
+            return
+        }
+        if value == value.rounded(.towardZero) && abs(value) < 1e15 {
+            if value == 0 && value.sign == .minus {
+                self.raw("0")
+            } else {
+                self.integer(Int64(value))
+            }
+            return
+        }
+        var text = value.description
+        text.withUTF8 { self.append($0) }
+    }
+
+    /// A number known to be a float32 reading: written in the shortest form that round-trips as float32
+    /// (`180.89929`, not `180.8992919921875`).
+    public func number(float32 value: Double) {
+        let single = Float(value)
+        guard value.isFinite, Double(single) == value, value != value.rounded(.towardZero) else {
+            self.number(value)
+            return
+        }
+        var text = single.description
+        text.withUTF8 { self.append($0) }
+    }
+
+    public func bool(_ value: Bool) { self.raw(value ? "true" : "false") }
+
+    public func null() { self.raw("null") }
+
+    /// An RFC 3339 UTC timestamp with milliseconds, quoted: `"2026-11-26T16:01:19.123Z"`.
+    public func timestamp(unixMilliseconds ms: Int64) {
+        self.byte(UInt8(ascii: "\""))
+        CivilTime(unixMilliseconds: ms).withRFC3339 { self.append($0) }
+        self.byte(UInt8(ascii: "\""))
+    }
+
+    // MARK: Bytes
+
+    public func raw(_ text: StaticString) {
+        self.append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private func open(_ b: UInt8) {
+        self.byte(b)
+        self.depth += 1
+        if self.depth < 64 { self.hasItems &= ~(1 << UInt64(self.depth)) }
+    }
+
+    private func close(_ b: UInt8) {
+        self.depth -= 1
+        self.byte(b)
+    }
+
+    private func separate() {
+        let bit: UInt64 = self.depth < 64 ? 1 << UInt64(self.depth) : 0
+        if self.hasItems & bit != 0 { self.byte(UInt8(ascii: ",")) }
+        self.hasItems |= bit
+    }
+
+    private func quoted(_ value: String) {
+        self.byte(UInt8(ascii: "\""))
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): self.raw("\\\"")
+            case UInt8(ascii: "\\"): self.raw("\\\\")
+            case 0x0A: self.raw("\\n")
+            case 0x0D: self.raw("\\r")
+            case 0x09: self.raw("\\t")
+            case 0..<0x20, 0x7F:
+                self.raw("\\u00")
+                self.byte(Self.hex[Int(b >> 4)])
+                self.byte(Self.hex[Int(b & 0xF)])
+            default: self.byte(b)
+            }
+        }
+        self.byte(UInt8(ascii: "\""))
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private func unsigned(_ value: UInt64) {
+        var digits: (UInt64, UInt8) = (value, 0)
+        var tmp = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
+                   UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            repeat {
+                buf[Int(digits.1)] = UInt8(ascii: "0") + UInt8(digits.0 % 10)
+                digits.0 /= 10
+                digits.1 += 1
+            } while digits.0 > 0
+            for i in stride(from: Int(digits.1) - 1, through: 0, by: -1) { self.byte(buf[i]) }
+        }
+    }
+
+    private func byte(_ b: UInt8) {
+        guard self.count < self.storage.count else {
+            self.overflowed = true
+            return
+        }
+        self.storage[self.count] = b
+        self.count += 1
+    }
+
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard self.count + bytes.count <= self.storage.count else {
+            self.overflowed = true
+            return
+        }
+        for b in bytes {
+            self.storage[self.count] = b
+            self.count += 1
+        }
+    }
+}

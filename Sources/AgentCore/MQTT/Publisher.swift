@@ -1,0 +1,150 @@
+import BoardFile
+import Logging
+import Mosquitto
+import Posix
+import Synchronization
+
+/// The agent's MQTT side: one libmosquitto client with the gateway will, the retained status messages, and
+/// publishing for the bus threads.
+///
+/// Retained messages (gateway and device status) are remembered and published again after every (re)connect, so
+/// a broker that lost its retained store (restarted without persistence) is repaired at once.
+public final class Publisher: Sendable {
+    public let topics: Topics
+    public let summaryQoS: Int
+    private let client: MosquittoClient
+    private let logger: Logger
+    private let retained = Mutex<[(topic: String, payload: [UInt8])]>([])
+    /// Message ids acknowledged while ``stop(timeoutNanoseconds:)`` waits (nil when nobody waits).
+    private let acknowledged = Mutex<Set<Int32>?>(nil)
+    private let state: PublisherState
+
+    /// QoS of the status messages and of the will.
+    public static let statusQoS = 1
+
+    public init(board: Board, logger: Logger) throws(MosquittoError) {
+        let topics = Topics(board: board)
+        var options = MosquittoClient.Options(clientID: board.mqtt.clientID, host: board.mqtt.endpoint.host,
+                                              port: board.mqtt.endpoint.port)
+        options.will = MQTTMessage(topic: topics.gatewayStatus,
+                                   payload: Self.gatewayStatus(online: false, at: WallClock.nowMilliseconds()),
+                                   qos: Self.statusQoS, retain: true)
+        let state = PublisherState()
+        var events = MosquittoClient.Events()
+        let endpoint = "\(board.mqtt.endpoint)"
+        events.connected = { rc in
+            guard rc == 0 else {
+                logger.error("broker refused the connection", metadata: [
+                    "broker": "\(endpoint)", "reason": "\(MosquittoError.connackReason(rc))",
+                ])
+                return
+            }
+            logger.info("connected to broker", metadata: ["broker": "\(endpoint)"])
+            state.connectedOnce.store(true, ordering: .releasing)
+            state.onConnect?()
+        }
+        events.disconnected = { rc in
+            if rc != 0 {
+                logger.warning("broker connection lost; reconnecting", metadata: [
+                    "broker": "\(endpoint)", "reason": "\(MosquittoError.text(rc))",
+                ])
+            }
+        }
+        events.published = { mid in state.onPublished?(mid) }
+        self.client = try MosquittoClient(options: options, events: events)
+        self.topics = topics
+        self.summaryQoS = board.mqtt.qos
+        self.logger = logger
+        self.state = state
+        state.onConnect = { [unowned self] in self.republishRetained() }
+        state.onPublished = { [unowned self] mid in
+            self.acknowledged.withLock { set in _ = set?.insert(mid) }
+        }
+    }
+
+    public var isConnected: Bool { self.client.isConnected }
+
+    /// Starts connecting (in the background) and publishes the gateway's `online` status once connected.
+    public func start() throws(MosquittoError) {
+        self.setRetained(self.topics.gatewayStatus,
+                         Self.gatewayStatus(online: true, at: WallClock.nowMilliseconds()), publish: false)
+        try self.client.start()
+    }
+
+    /// Publishes a non-retained message (summaries). Errors are logged and counted by the caller's status; they
+    /// do not stop polling.
+    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: Int) {
+        do {
+            try self.client.publish(topic: topic, payload: payload, qos: qos, retain: false)
+        } catch {
+            self.logger.error("publish failed", metadata: ["topic": "\(topic)", "error": "\(error)"])
+        }
+    }
+
+    /// Publishes a retained message with QoS 1 and remembers it for republishing after a reconnect.
+    public func publishRetained(topic: String, payload: [UInt8]) {
+        self.setRetained(topic, payload, publish: true)
+    }
+
+    private func setRetained(_ topic: String, _ payload: [UInt8], publish: Bool) {
+        self.retained.withLock { list in
+            if let i = list.firstIndex(where: { $0.topic == topic }) {
+                list[i].payload = payload
+            } else {
+                list.append((topic, payload))
+            }
+        }
+        if publish {
+            _ = try? self.client.publish(MQTTMessage(topic: topic, payload: payload, qos: Self.statusQoS, retain: true))
+        }
+    }
+
+    private func republishRetained() {
+        let list = self.retained.withLock { $0 }
+        for entry in list {
+            _ = try? self.client.publish(MQTTMessage(topic: entry.topic, payload: entry.payload, qos: Self.statusQoS,
+                                                     retain: true))
+        }
+    }
+
+    /// Clean shutdown: publishes the `offline` gateway status (and waits up to `timeout` for the broker's
+    /// acknowledgement when connected), then disconnects so the will is not sent.
+    public func stop(timeoutNanoseconds: Int64 = 2_000_000_000) {
+        let payload = Self.gatewayStatus(online: false, at: WallClock.nowMilliseconds())
+        if self.client.isConnected {
+            self.acknowledged.withLock { $0 = [] }
+            let mid = try? self.client.publish(MQTTMessage(topic: self.topics.gatewayStatus, payload: payload,
+                                                           qos: Self.statusQoS, retain: true))
+            if let mid {
+                let deadline = MonotonicClock.now() + timeoutNanoseconds
+                let pause = StopSignal()
+                while MonotonicClock.now() < deadline, !self.acknowledged.withLock({ $0?.contains(mid) ?? false }) {
+                    pause.wait(nanoseconds: 5_000_000)
+                }
+            }
+            self.acknowledged.withLock { $0 = nil }
+        }
+        self.client.stop()
+    }
+
+    /// `{"state":"online","version":"…","ts":"…"}` or the same with `offline`.
+    public static func gatewayStatus(online: Bool, at ms: Int64) -> [UInt8] {
+        let w = JSONWriter(capacity: 256)
+        w.beginObject()
+        w.key("state")
+        w.string(online ? "online" : "offline")
+        w.key("version")
+        w.string(AgentVersion.current)
+        w.key("ts")
+        w.timestamp(unixMilliseconds: ms)
+        w.endObject()
+        return Array(w.bytes)
+    }
+}
+
+/// Hooks set once after `Publisher.init` (callbacks need `self`, which exists only after the client).
+final class PublisherState: @unchecked Sendable {
+    let connectedOnce = Atomic<Bool>(false)
+    var onConnect: (() -> Void)?
+    var onPublished: ((Int32) -> Void)?
+}

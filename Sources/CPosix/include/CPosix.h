@@ -1,0 +1,15 @@
+#ifndef CPOSIX_H
+#define CPOSIX_H
+#include <stdint.h>
+
+/* Linux calls that the Glibc module does not import (they need _GNU_SOURCE or headers outside its map). */
+
+/* eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); returns the fd or -1 (errno set). */
+int cposix_eventfd(void);
+
+/* Waits up to timeout_ns (or forever when negative) for fd to become readable; 1 readable, 0 timeout, -1 error. */
+int cposix_wait_readable(int fd, int64_t timeout_ns);
+
+/* pthread_setname_np on the calling thread (the name is cut to 15 bytes). */
+void cposix_set_thread_name(const char *name);
+#endif

@@ -1,0 +1,168 @@
+import CModbus
+import Glibc
+import Posix
+import Synchronization
+
+/// A Modbus TCP server on libmodbus' server API, serving several clients at once from one thread. It backs
+/// `otsentry simulate` and the tests (a real peer, not a mock). It records the function code of every request and
+/// lets a hook answer with exceptions, late or not at all.
+public final class ModbusServer: @unchecked Sendable {
+    /// A decoded request header.
+    public struct Request: Sendable, Hashable {
+        public var unit: UInt8
+        public var function: UInt8
+        public var address: Int
+        public var count: Int
+    }
+
+    /// How to answer one request.
+    public enum Action: Sendable, Hashable {
+        case reply
+        case exception(ModbusException)
+        /// Wait, then reply (a slow or congested device).
+        case delay(nanoseconds: Int64)
+        /// Send nothing (a dead unit behind a gateway).
+        case ignore
+        /// Close the client's connection.
+        case disconnect
+    }
+
+    private let context: OpaquePointer
+    private let listenFD: Int32
+    public let host: String
+    public let port: Int
+    private let maps: [UInt8: RegisterMap]
+    private let lock = Mutex(())
+    private let hook = Mutex<(@Sendable (Request) -> Action)?>(nil)
+    private let counts = Mutex<[UInt8: Int]>([:])
+    private let stopping = Atomic<Bool>(false)
+    private var thread: PosixThread?
+
+    /// Listens on `host:port` (port 0: any free port, see ``port``) and serves `units`; requests to other unit
+    /// ids get exception 11 (gateway target failed to respond).
+    public init(host: String = "127.0.0.1", port: Int = 0, units: [Int] = [1]) throws(ModbusError) {
+        let endpoint = "\(host):\(port)"
+        guard let context = modbus_new_tcp_pi(host, String(port)) else {
+            throw ModbusError(.system(.current), during: .connect(endpoint: endpoint))
+        }
+        let fd = modbus_tcp_pi_listen(context, 16)
+        if fd < 0 {
+            let e = SystemError.current
+            modbus_free(context)
+            throw ModbusError(.linkDown(e), during: .connect(endpoint: endpoint))
+        }
+        var addr = sockaddr_storage()
+        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        let boundPort: UInt16 = withUnsafePointer(to: &addr) { p in
+            if p.pointee.ss_family == sa_family_t(AF_INET6) {
+                return p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+            }
+            return p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        }
+        self.context = context
+        self.listenFD = fd
+        self.host = host
+        self.port = Int(boundPort)
+        var maps: [UInt8: RegisterMap] = [:]
+        for unit in units { maps[UInt8(truncatingIfNeeded: unit)] = RegisterMap() }
+        self.maps = maps
+    }
+
+    deinit {
+        self.stop()
+        Glibc.close(self.listenFD)
+        modbus_free(self.context)
+    }
+
+    /// Runs `body` with the register maps by unit, excluded from request handling.
+    public func withRegisters<R>(_ body: ([UInt8: RegisterMap]) throws -> R) rethrows -> R {
+        try self.lock.withLock { _ in try body(self.maps) }
+    }
+
+    /// Convenience: the map of one unit (use inside ``withRegisters(_:)`` when the server runs).
+    public func registers(unit: Int) -> RegisterMap? { self.maps[UInt8(truncatingIfNeeded: unit)] }
+
+    /// Decides how each request is answered (default: reply).
+    public func setHook(_ hook: (@Sendable (Request) -> Action)?) {
+        self.hook.withLock { $0 = hook }
+    }
+
+    /// How many requests of each function code were received so far.
+    public var functionCodeCounts: [UInt8: Int] { self.counts.withLock { $0 } }
+
+    public func start() {
+        guard self.thread == nil else { return }
+        self.thread = PosixThread(name: "modbus-server") { [self] in self.serve() }
+    }
+
+    /// Stops serving and closes every client connection (the listening socket closes in deinit).
+    public func stop() {
+        self.stopping.store(true, ordering: .releasing)
+        self.thread?.join()
+        self.thread = nil
+    }
+
+    private func serve() {
+        var clients: [Int32] = []
+        let query = UnsafeMutablePointer<UInt8>.allocate(capacity: Int(MODBUS_TCP_MAX_ADU_LENGTH))
+        defer {
+            query.deallocate()
+            for fd in clients { Glibc.close(fd) }
+        }
+        let header = Int(modbus_get_header_length(self.context))
+        while !self.stopping.load(ordering: .acquiring) {
+            var fds = [pollfd(fd: self.listenFD, events: Int16(POLLIN), revents: 0)]
+            fds += clients.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), 20)
+            if ready <= 0 { continue }
+            if fds[0].revents & Int16(POLLIN) != 0 {
+                let fd = accept(self.listenFD, nil, nil)
+                if fd >= 0 { clients.append(fd) }
+            }
+            var closed: Set<Int32> = []
+            for p in fds.dropFirst() where p.revents != 0 {
+                modbus_set_socket(self.context, p.fd)
+                let rc = modbus_receive(self.context, query)
+                if rc == -1 {
+                    closed.insert(p.fd)
+                    continue
+                }
+                if rc == 0 { continue }  // not for us (RTU) or ignored
+                let request = Request(
+                    unit: query[header - 1], function: query[header],
+                    address: Int(query[header + 1]) << 8 | Int(query[header + 2]),
+                    count: Int(query[header + 3]) << 8 | Int(query[header + 4]))
+                self.counts.withLock { $0[request.function, default: 0] += 1 }
+                var action = self.hook.withLock { $0 }?(request) ?? .reply
+                if case .delay(let ns) = action {
+                    var ts = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
+                    nanosleep(&ts, nil)
+                    action = .reply
+                }
+                switch action {
+                case .reply, .delay:
+                    self.lock.withLock { _ in
+                        if let map = self.maps[request.unit] {
+                            _ = modbus_reply(self.context, query, rc, map.mapping)
+                        } else {
+                            _ = modbus_reply_exception(self.context, query,
+                                                       UInt32(ModbusException.gatewayTargetFailedToRespond.code))
+                        }
+                    }
+                case .exception(let e):
+                    _ = modbus_reply_exception(self.context, query, UInt32(e.code))
+                case .ignore:
+                    break
+                case .disconnect:
+                    closed.insert(p.fd)
+                }
+            }
+            for fd in closed { Glibc.close(fd) }
+            clients.removeAll { closed.contains($0) }
+        }
+        modbus_set_socket(self.context, -1)
+    }
+}

@@ -1,0 +1,5 @@
+import AgentCore
+
+enum AgentVersionText {
+    static let value = AgentVersion.current
+}
