@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Modbus", "Mosquitto", "Posix"], path: "Tests/Support"),
         .testTarget(name: "RegistersTests", dependencies: ["Registers"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
-        .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "Registers", "TestSupport"]),
         .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),

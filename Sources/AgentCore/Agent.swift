@@ -59,8 +59,6 @@ public final class Agent {
             throw .mqtt(error)
         }
         for worker in self.workers { worker.start() }
-        var notConnectedSince = MonotonicClock.now()
-        var lastWarning: Int64 = 0
         while true {
             if let sig = SignalWaiter.wait(timeoutNanoseconds: 1_000_000_000) {
                 if sig == SIGHUP {
@@ -69,16 +67,6 @@ public final class Agent {
                 }
                 self.logger.info("stopping", metadata: ["signal": "\(SignalWaiter.name(sig))"])
                 break
-            }
-            let now = MonotonicClock.now()
-            if self.publisher.isConnected {
-                notConnectedSince = now
-            } else if now - notConnectedSince > 10_000_000_000 && now - lastWarning > 60_000_000_000 {
-                lastWarning = now
-                self.logger.warning("broker not reachable yet; retrying", metadata: [
-                    "broker": "\(self.board.mqtt.endpoint)",
-                    "for_s": "\((now - notConnectedSince) / 1_000_000_000)",
-                ])
             }
         }
         self.shutdown()

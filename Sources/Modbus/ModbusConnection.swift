@@ -24,6 +24,7 @@ public final class ModbusConnection {
         self.context = context
         // Recovery is ours: libmodbus' automatic reconnect does not handle EPIPE/ECONNRESET (libmodbus #735).
         modbus_set_error_recovery(context, MODBUS_ERROR_RECOVERY_NONE)
+        modbus_set_slave(context, 1)  // libmodbus' TCP default is 0xFF
     }
 
     deinit {

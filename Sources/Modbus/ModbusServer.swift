@@ -36,6 +36,7 @@ public final class ModbusServer: @unchecked Sendable {
     private let hook = Mutex<(@Sendable (Request) -> Action)?>(nil)
     private let counts = Mutex<[UInt8: Int]>([:])
     private let stopping = Atomic<Bool>(false)
+    private let listening = Atomic<Bool>(true)
     private var thread: PosixThread?
 
     /// Listens on `host:port` (port 0: any free port, see ``port``) and serves `units`; requests to other unit
@@ -73,7 +74,6 @@ public final class ModbusServer: @unchecked Sendable {
 
     deinit {
         self.stop()
-        Glibc.close(self.listenFD)
         modbus_free(self.context)
     }
 
@@ -98,11 +98,15 @@ public final class ModbusServer: @unchecked Sendable {
         self.thread = PosixThread(name: "modbus-server") { [self] in self.serve() }
     }
 
-    /// Stops serving and closes every client connection (the listening socket closes in deinit).
+    /// Stops serving, closes every client connection and the listening socket (the port is free again for a new
+    /// server, as when a PLC reboots). A stopped server cannot be started again.
     public func stop() {
         self.stopping.store(true, ordering: .releasing)
         self.thread?.join()
         self.thread = nil
+        if self.listening.exchange(false, ordering: .acquiringAndReleasing) {
+            Glibc.close(self.listenFD)
+        }
     }
 
     private func serve() {

@@ -1,13 +1,18 @@
 import CMosquitto
 import Glibc
+import Posix
 import Synchronization
 
 /// `mosquitto_lib_init` must run once per process before any client exists; a global `let` runs it lazily and
 /// thread-safely.
 private let libraryInitialised: Int32 = mosquitto_lib_init()
 
-/// An MQTT client over libmosquitto, with libmosquitto's own network thread (`mosquitto_loop_start`), which also
-/// reconnects with exponential backoff after the broker goes away.
+/// An MQTT client over libmosquitto, with a network thread of its own that connects, reconnects with capped
+/// exponential backoff, and runs `mosquitto_loop`.
+///
+/// The thread is ours rather than `mosquitto_loop_start`'s because libmosquitto 2.0.11's own loop never retries
+/// when the very first connection attempt fails (broker not up yet: seen here), and because a hook must run before
+/// every connection attempt (a will that changes per session, as Sparkplug's `bdSeq` needs).
 ///
 /// ``publish(topic:payload:qos:retain:)`` may be called from any thread. Events arrive on the network thread.
 public final class MosquittoClient: @unchecked Sendable {
@@ -19,9 +24,10 @@ public final class MosquittoClient: @unchecked Sendable {
         public var cleanSession: Bool = true
         /// Published by the broker if the connection ends without a DISCONNECT.
         public var will: MQTTMessage?
-        /// Seconds between reconnect attempts, doubling from `reconnectDelay` up to `reconnectDelayMax`.
-        public var reconnectDelay: Int = 1
-        public var reconnectDelayMax: Int = 30
+        /// Seconds between connection attempts, doubling from `reconnectDelay` up to `reconnectDelayMax`; reset
+        /// after a successful connection.
+        public var reconnectDelay: Double = 0.5
+        public var reconnectDelayMax: Double = 30
 
         public init(clientID: String, host: String, port: Int) {
             self.clientID = clientID
@@ -30,12 +36,14 @@ public final class MosquittoClient: @unchecked Sendable {
         }
     }
 
-    /// Callbacks; they run on libmosquitto's network thread and must not block.
+    /// Callbacks; they run on the network thread and must not block.
     public struct Events: Sendable {
         /// CONNACK received: 0 = accepted, else the refusal code (see ``MosquittoError/connackReason(_:)``).
         public var connected: @Sendable (Int32) -> Void = { _ in }
         /// The connection ended: 0 = asked for, else a `MOSQ_ERR_*` code.
         public var disconnected: @Sendable (Int32) -> Void = { _ in }
+        /// A connection attempt failed before reaching the broker (refused, unreachable, name not found).
+        public var connectFailed: @Sendable (MosquittoError) -> Void = { _ in }
         /// The message with this id completed: sent (QoS 0), PUBACK (QoS 1) or PUBCOMP (QoS 2) received.
         public var published: @Sendable (Int32) -> Void = { _ in }
         public var message: @Sendable (MQTTMessage) -> Void = { _ in }
@@ -43,78 +51,79 @@ public final class MosquittoClient: @unchecked Sendable {
         public init() {}
     }
 
-    private let handle: OpaquePointer
-    public let options: Options
-    private let events: Events
-    private let connectedFlag = Atomic<Bool>(false)
-    private let started = Atomic<Bool>(false)
+    private let core: ClientCore
+    public var options: Options { self.core.options }
+    private var thread: PosixThread?
 
     public init(options: Options, events: Events = Events()) throws(MosquittoError) {
         _ = libraryInitialised
         guard let handle = mosquitto_new(options.clientID, options.cleanSession, nil) else {
             throw MosquittoError(code: MOSQ_ERR_NOMEM.rawValue, operation: "create client", systemCode: errno)
         }
-        self.handle = handle
-        self.options = options
-        self.events = events
-        // `self` is complete only now, so it becomes the userdata after mosquitto_new.
-        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+        let core = ClientCore(handle: handle, options: options, events: events)
+        self.core = core
+        // Publishing happens on other threads than the network loop.
+        mosquitto_threaded_set(handle, true)
+        // The core outlives the handle (the handle is destroyed in deinit, before the core is released).
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(core).toOpaque())
         mosquitto_connect_callback_set(handle) { _, userdata, rc in
-            let me = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
-            me.connectedFlag.store(rc == 0, ordering: .releasing)
-            me.events.connected(rc)
+            let core = Unmanaged<ClientCore>.fromOpaque(userdata!).takeUnretainedValue()
+            core.connected.store(rc == 0, ordering: .releasing)
+            core.events.connected(rc)
         }
         mosquitto_disconnect_callback_set(handle) { _, userdata, rc in
-            let me = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
-            me.connectedFlag.store(false, ordering: .releasing)
-            me.events.disconnected(rc)
+            let core = Unmanaged<ClientCore>.fromOpaque(userdata!).takeUnretainedValue()
+            if core.connected.exchange(false, ordering: .acquiringAndReleasing) {
+                core.events.disconnected(rc)
+            }
         }
         mosquitto_publish_callback_set(handle) { _, userdata, mid in
-            let me = Unmanaged<MosquittoClient>.fromOpaque(userdata!).takeUnretainedValue()
-            me.events.published(mid)
+            let core = Unmanaged<ClientCore>.fromOpaque(userdata!).takeUnretainedValue()
+            core.events.published(mid)
         }
         mosquitto_message_callback_set(handle) { _, userdata, msg in
             guard let userdata, let msg else { return }
-            let me = Unmanaged<MosquittoClient>.fromOpaque(userdata).takeUnretainedValue()
+            let core = Unmanaged<ClientCore>.fromOpaque(userdata).takeUnretainedValue()
             let m = msg.pointee
             let bytes = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(m.payloadlen))) } ?? []
-            me.events.message(MQTTMessage(topic: String(cString: m.topic), payload: bytes, qos: Int(m.qos),
-                                          retain: m.retain))
+            core.events.message(MQTTMessage(topic: String(cString: m.topic), payload: bytes, qos: Int(m.qos),
+                                            retain: m.retain))
         }
-        mosquitto_reconnect_delay_set(handle, UInt32(options.reconnectDelay), UInt32(options.reconnectDelayMax), true)
         if let will = options.will {
-            let rc = will.payload.withUnsafeBytes {
-                mosquitto_will_set(handle, will.topic, Int32($0.count), $0.baseAddress, Int32(will.qos), will.retain)
-            }
-            if rc != MOSQ_ERR_SUCCESS.rawValue {
+            do throws(MosquittoError) {
+                try self.setWill(will)
+            } catch {
                 mosquitto_destroy(handle)
-                throw MosquittoError(code: rc, operation: "set will on \(will.topic)")
+                throw error
             }
         }
     }
 
     deinit {
         self.stop()
-        mosquitto_destroy(self.handle)
+        mosquitto_destroy(self.core.handle)
+    }
+
+    /// Replaces the will; it takes effect at the next connection.
+    public func setWill(_ will: MQTTMessage) throws(MosquittoError) {
+        let rc = will.payload.withUnsafeBytes {
+            mosquitto_will_set(self.core.handle, will.topic, Int32($0.count), $0.baseAddress, Int32(will.qos),
+                               will.retain)
+        }
+        if rc != MOSQ_ERR_SUCCESS.rawValue {
+            throw MosquittoError(code: rc, operation: "set will on \(will.topic)")
+        }
     }
 
     /// True between an accepted CONNACK and the next disconnection.
-    public var isConnected: Bool { self.connectedFlag.load(ordering: .acquiring) }
+    public var isConnected: Bool { self.core.connected.load(ordering: .acquiring) }
 
-    /// Starts connecting in the background and keeps reconnecting until ``stop()``. Returns at once: the broker
-    /// need not be reachable yet.
+    /// Starts the network thread, which connects in the background and keeps reconnecting until ``stop()``.
+    /// Returns at once: the broker need not be reachable yet.
     public func start() throws(MosquittoError) {
-        guard !self.started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let rc = mosquitto_connect_async(self.handle, self.options.host, Int32(self.options.port),
-                                         Int32(self.options.keepAlive))
-        // A refused or unreachable broker is not fatal: the network thread retries. Only bad arguments are.
-        if rc == MOSQ_ERR_INVAL.rawValue {
-            throw MosquittoError(code: rc, operation: "connect to \(self.options.host):\(self.options.port)")
-        }
-        let loop = mosquitto_loop_start(self.handle)
-        if loop != MOSQ_ERR_SUCCESS.rawValue {
-            throw MosquittoError(code: loop, operation: "start the network thread")
-        }
+        guard self.thread == nil else { return }
+        let core = self.core
+        self.thread = PosixThread(name: "mqtt") { core.runLoop() }
     }
 
     /// Queues a message; returns its message id (see ``Events/published``). QoS 1 and 2 messages are kept by
@@ -124,7 +133,7 @@ public final class MosquittoClient: @unchecked Sendable {
         throws(MosquittoError) -> Int32
     {
         var mid: Int32 = 0
-        let rc = mosquitto_publish(self.handle, &mid, topic, Int32(payload.count), payload.baseAddress, Int32(qos),
+        let rc = mosquitto_publish(self.core.handle, &mid, topic, Int32(payload.count), payload.baseAddress, Int32(qos),
                                    retain)
         // NO_CONN: queued (QoS > 0) or dropped (QoS 0) while the network thread reconnects.
         if rc != MOSQ_ERR_SUCCESS.rawValue && rc != MOSQ_ERR_NO_CONN.rawValue {
@@ -144,33 +153,100 @@ public final class MosquittoClient: @unchecked Sendable {
     }
 
     public func subscribe(_ pattern: String, qos: Int = 1) throws(MosquittoError) {
-        let rc = mosquitto_subscribe(self.handle, nil, pattern, Int32(qos))
+        let rc = mosquitto_subscribe(self.core.handle, nil, pattern, Int32(qos))
         if rc != MOSQ_ERR_SUCCESS.rawValue {
             throw MosquittoError(code: rc, operation: "subscribe to \(pattern)")
         }
     }
 
-    /// Sends DISCONNECT (so the broker does not publish the will).
-    public func disconnect() {
-        _ = mosquitto_disconnect(self.handle)
-    }
-
-    /// Disconnects and stops the network thread.
+    /// Sends DISCONNECT (so the broker does not publish the will) and stops the network thread.
     public func stop() {
-        guard self.started.exchange(false, ordering: .acquiringAndReleasing) else { return }
-        _ = mosquitto_disconnect(self.handle)
-        _ = mosquitto_loop_stop(self.handle, false)
+        guard let thread = self.thread else { return }
+        self.core.stopRequested.store(true, ordering: .releasing)
+        thread.join()
+        self.thread = nil
+        self.core.connected.store(false, ordering: .releasing)
     }
 
-    /// Stops the network thread without a DISCONNECT: the connection drops and the broker publishes the will, as
-    /// on a crash. For tests of the will and of session loss.
+    /// Stops the network thread without a DISCONNECT: when the handle is destroyed the socket closes and the
+    /// broker publishes the will, as on a crash. For tests of the will.
     public func abandon() {
-        guard self.started.exchange(false, ordering: .acquiringAndReleasing) else { return }
-        _ = mosquitto_loop_stop(self.handle, true)
+        guard let thread = self.thread else { return }
+        self.core.abandonRequested.store(true, ordering: .releasing)
+        thread.join()
+        self.thread = nil
     }
 
     /// True when `topic` is a valid topic to publish to (no wildcards, valid UTF-8, not too long).
     public static func isValidPublishTopic(_ topic: String) -> Bool {
         mosquitto_pub_topic_check(topic) == MOSQ_ERR_SUCCESS.rawValue
+    }
+}
+
+/// The state shared by the client, its network thread and libmosquitto's callbacks.
+private final class ClientCore: @unchecked Sendable {
+    let handle: OpaquePointer
+    let options: MosquittoClient.Options
+    let events: MosquittoClient.Events
+    let connected = Atomic<Bool>(false)
+    let stopRequested = Atomic<Bool>(false)
+    let abandonRequested = Atomic<Bool>(false)
+
+    init(handle: OpaquePointer, options: MosquittoClient.Options, events: MosquittoClient.Events) {
+        self.handle = handle
+        self.options = options
+        self.events = events
+    }
+
+    /// The network thread: connect (non-blocking), run `mosquitto_loop`, and after any failure wait with capped
+    /// exponential backoff and connect again, until stopped.
+    func runLoop() {
+        var delay = self.options.reconnectDelay
+        var nextAttempt = MonotonicClock.seconds()
+        var socketOpen = false
+        var disconnectSent = false
+        var giveUpAt = Double.infinity
+        while !self.abandonRequested.load(ordering: .acquiring) {
+            let stopping = self.stopRequested.load(ordering: .acquiring)
+            if stopping && MonotonicClock.seconds() > giveUpAt { return }
+            if !socketOpen {
+                if stopping { return }
+                let wait = nextAttempt - MonotonicClock.seconds()
+                if wait > 0 {
+                    MonotonicClock.sleep(seconds: min(wait, 0.05))
+                    continue
+                }
+                let rc = mosquitto_connect_async(self.handle, self.options.host, Int32(self.options.port),
+                                                 Int32(self.options.keepAlive))
+                if rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_CONN_PENDING.rawValue {
+                    socketOpen = true
+                } else {
+                    let error = MosquittoError(code: rc, operation: "connect to \(self.options.host):\(self.options.port)",
+                                               systemCode: errno)
+                    self.events.connectFailed(error)
+                    nextAttempt = MonotonicClock.seconds() + delay
+                    delay = min(self.options.reconnectDelayMax, delay * 2)
+                }
+                continue
+            }
+            if stopping && !disconnectSent {
+                disconnectSent = true
+                giveUpAt = MonotonicClock.seconds() + 2
+                guard self.connected.load(ordering: .acquiring),
+                      mosquitto_disconnect(self.handle) == MOSQ_ERR_SUCCESS.rawValue
+                else { return }
+            }
+            let rc = mosquitto_loop(self.handle, 100, 1)
+            if self.connected.load(ordering: .acquiring) { delay = self.options.reconnectDelay }
+            if rc != MOSQ_ERR_SUCCESS.rawValue {
+                socketOpen = false
+                if self.connected.exchange(false, ordering: .acquiringAndReleasing) {
+                    self.events.disconnected(rc)
+                }
+                if stopping { return }
+                nextAttempt = MonotonicClock.seconds() + delay
+                delay = min(self.options.reconnectDelayMax, delay * 2)
+            }
+        }
     }
 }

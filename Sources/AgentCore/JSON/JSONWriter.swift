@@ -88,11 +88,11 @@ public final class JSONWriter {
         text.withUTF8 { self.append($0) }
     }
 
-    /// A number known to be a float32 reading: written in the shortest form that round-trips as float32
-    /// (`180.89929`, not `180.8992919921875`).
+    /// A number derived from float32 readings, rounded to float32 precision and written in the shortest form that
+    /// round-trips as float32 (`180.89929`, not `180.8992919921875`): digits beyond the source's precision are noise.
     public func number(float32 value: Double) {
         let single = Float(value)
-        guard value.isFinite, Double(single) == value, value != value.rounded(.towardZero) else {
+        guard value.isFinite, single.isFinite, value != value.rounded(.towardZero) else {
             self.number(value)
             return
         }

@@ -40,13 +40,24 @@ public final class Publisher: Sendable {
                 return
             }
             logger.info("connected to broker", metadata: ["broker": "\(endpoint)"])
-            state.connectedOnce.store(true, ordering: .releasing)
+            state.lastConnectFailureLog.store(0, ordering: .releasing)
             state.onConnect?()
         }
         events.disconnected = { rc in
             if rc != 0 {
                 logger.warning("broker connection lost; reconnecting", metadata: [
                     "broker": "\(endpoint)", "reason": "\(MosquittoError.text(rc))",
+                ])
+            }
+        }
+        events.connectFailed = { error in
+            // Once per outage (and once a minute while it lasts), not at every attempt.
+            let now = MonotonicClock.now()
+            let last = state.lastConnectFailureLog.load(ordering: .acquiring)
+            if last == 0 || now - last > 60_000_000_000 {
+                state.lastConnectFailureLog.store(now, ordering: .releasing)
+                logger.warning("broker unreachable; retrying with backoff", metadata: [
+                    "broker": "\(endpoint)", "error": "\(error)",
                 ])
             }
         }
@@ -144,7 +155,8 @@ public final class Publisher: Sendable {
 
 /// Hooks set once after `Publisher.init` (callbacks need `self`, which exists only after the client).
 final class PublisherState: @unchecked Sendable {
-    let connectedOnce = Atomic<Bool>(false)
+    /// Monotonic time of the last "broker unreachable" log line (0: none since the last connection).
+    let lastConnectFailureLog = Atomic<Int64>(0)
     var onConnect: (() -> Void)?
     var onPublished: ((Int32) -> Void)?
 }

@@ -9,7 +9,7 @@ struct ChannelRuntime {
     let type: DataType
     let order: ByteOrder
     let scaling: Scaling
-    /// Samples are float32 readings (unscaled), printed in float32's shortest form.
+    /// Samples are float32 readings (unscaled): statistics are printed at float32 precision.
     let singlePrecision: Bool
     /// Ring of engineering values, one per poll cycle (NaN when the read failed).
     let ring: RingBuffer<Double>

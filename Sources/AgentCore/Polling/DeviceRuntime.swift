@@ -173,9 +173,9 @@ final class DeviceRuntime {
                 w.key("max")
                 self.sample(c.summary.max, c.singlePrecision)
                 w.key("mean")
-                w.number(c.summary.mean)
+                self.sample(c.summary.mean, c.singlePrecision)
                 w.key("std")
-                w.number(c.summary.standardDeviation)
+                self.sample(c.summary.standardDeviation, c.singlePrecision)
                 w.key("last")
                 self.sample(c.summary.last, c.singlePrecision)
             }

@@ -1,0 +1,36 @@
+import Foundation
+
+/// An `otsentry` child process started on a board written to a temporary file.
+public final class AgentProcess: @unchecked Sendable {
+    public let directory = TemporaryDirectory(prefix: "otsentry-agent")
+    public let boardPath: String
+    public let child: ChildProcess
+
+    /// Writes `board` to `board.yaml` and runs `otsentry <subcommand> --board board.yaml <extra>`.
+    public init(board: String, subcommand: String = "run", extra: [String] = [], environment: [String: String] = [:])
+        throws
+    {
+        self.boardPath = self.directory.write("board.yaml", board)
+        self.child = try ChildProcess(Executables.otsentry, [subcommand, "--board", self.boardPath] + extra,
+                                      environment: environment)
+    }
+
+    public var log: String { self.child.stderr }
+
+    deinit { self.child.terminate() }
+}
+
+/// A gateway id unique to one test, so tests sharing a broker never see each other's topics.
+public func uniqueGateway(_ stem: String) -> String {
+    "\(stem)-\(UInt32.random(in: 0...UInt32.max))"
+}
+
+/// Runs `otsentry` with `arguments` to completion; returns (status, stdout, stderr).
+public func runOTSentry(_ arguments: [String], seconds: Double = 30) throws -> (Int32, String, String) {
+    let child = try ChildProcess(Executables.otsentry, arguments)
+    guard let status = child.wait(seconds: seconds) else {
+        child.terminate()
+        throw TestFailure("otsentry \(arguments.joined(separator: " ")) did not finish in \(seconds) s")
+    }
+    return (status, child.stdout, child.stderr)
+}
