@@ -5,16 +5,20 @@ import YAML
 struct BoardReader {
     let sink: DiagnosticSink
 
-    static let topKeys = ["gateway", "mqtt", "summary_interval", "devices"]
+    static let topKeys = ["gateway", "mqtt", "summary_interval", "ports", "devices"]
+    static let portKeys = ["device", "baud", "parity", "data_bits", "stop_bits", "rs485", "turnaround"]
     static let mqttKeys = ["url", "topic_prefix", "qos", "client_id"]
-    static let deviceKeys = ["id", "tcp", "unit", "poll_interval", "timeout", "channels"]
-    static let channelKeys = ["id", "table", "address", "type", "order", "scale", "offset", "unit", "window",
-                              "simulate"]
-    static let simulateKeys = ["level", "noise", "cycle", "amplitude", "repeat", "seed", "faults"]
+    static let deviceKeys = ["id", "tcp", "rtu", "unit", "poll_interval", "timeout", "retries", "pause_after_connect",
+                             "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
+                             "degrade_for", "channels"]
+    static let channelKeys = ["id", "register", "table", "address", "type", "order", "byte", "bit", "length", "scale",
+                              "offset", "unit", "window", "poll_interval", "simulate"]
+    static let simulateKeys = ["level", "noise", "cycle", "amplitude", "repeat", "seed", "faults", "text"]
     static let faultKeys = ["kind", "at", "for", "magnitude", "value"]
 
     /// Resource bounds on what a board may declare.
     static let maxDevices = 256
+    static let maxPorts = 32
     static let maxChannelsPerDevice = 4096
     static let maxRingBytes = 256 << 20
 
@@ -25,6 +29,7 @@ struct BoardReader {
         let mqtt = top.node("mqtt", required: true).flatMap { self.readMQTT($0, gateway: gateway) }
         let summaryInterval = top.duration("summary_interval", in: .milliseconds(100)...(.seconds(86400)))
             ?? Board.defaultSummaryInterval
+        let ports = top.node("ports").map(self.readPorts) ?? []
         var devices: [DeviceDefinition] = []
         if let seq = top.sequence("devices", required: true) {
             if seq.items.isEmpty {
@@ -34,7 +39,7 @@ struct BoardReader {
             }
             var firstByID: [String: Int] = [:]
             for (index, item) in seq.items.prefix(Self.maxDevices).enumerated() {
-                guard let device = self.readDevice(item, path: "devices[\(index)]") else { continue }
+                guard let device = self.readDevice(item, path: "devices[\(index)]", ports: ports) else { continue }
                 if let first = firstByID[device.id] {
                     self.sink.error(device.mark, "devices[\(index)].id",
                                     "duplicate device id \"\(device.id)\" (also devices[\(first)])")
@@ -52,7 +57,7 @@ struct BoardReader {
                             "rings would take \(ringBytes) bytes, more than the limit of \(Self.maxRingBytes)")
         }
         guard self.sink.isEmpty, let gateway, let mqtt else { return nil }
-        return Board(gateway: gateway, mqtt: mqtt, summaryInterval: summaryInterval, devices: devices,
+        return Board(gateway: gateway, mqtt: mqtt, summaryInterval: summaryInterval, ports: ports, devices: devices,
                      file: self.sink.file)
     }
 
@@ -107,22 +112,92 @@ struct BoardReader {
         }
     }
 
-    func readDevice(_ node: YAMLNode, path: String) -> DeviceDefinition? {
+    func readPorts(_ node: YAMLNode) -> [SerialPortDefinition] {
+        guard let m = MappingReader(node, path: "ports", sink: self.sink) else { return [] }
+        m.finish(known: m.mapping.entries.map(\.key.value))  // any name; duplicates are still reported
+        if m.mapping.entries.count > Self.maxPorts {
+            self.sink.error(m.mapping.mark, "ports", "\(m.mapping.entries.count) ports exceed the limit of \(Self.maxPorts)")
+        }
+        var ports: [SerialPortDefinition] = []
+        var seen: Set<String> = []
+        for entry in m.mapping.entries.prefix(Self.maxPorts) where seen.insert(entry.key.value).inserted {
+            let name = entry.key.value
+            let path = "ports.\(name)"
+            guard Identifier.isValid(name) else {
+                self.sink.error(entry.key.mark, path, "\"\(name)\" is not a valid port name (\(Identifier.rule))")
+                continue
+            }
+            guard let p = MappingReader(entry.value, path: path, sink: self.sink) else { continue }
+            p.finish(known: Self.portKeys)
+            var device: String?
+            if let (text, mark) = p.string("device", required: true) {
+                if text.hasPrefix("/") && !text.contains(" ") {
+                    device = text
+                } else {
+                    self.sink.error(mark, p.child("device"), "expected an absolute device path such as /dev/ttyS1")
+                }
+            }
+            var port = SerialPortDefinition(name: name, device: device ?? "", mark: p.mapping.mark)
+            if let baud = p.integer("baud", in: 50...4_000_000) {
+                if SerialPortDefinition.allowedBauds.contains(baud) {
+                    port.baud = baud
+                } else if let s = p.scalar("baud") {
+                    let list = SerialPortDefinition.allowedBauds.map(String.init).joined(separator: ", ")
+                    self.sink.error(s.mark, p.child("baud"), "unsupported baud rate \(baud) (expected one of: \(list))")
+                }
+            }
+            port.parity = p.choice("parity", SerialPortDefinition.Parity.self) ?? .even
+            port.dataBits = p.integer("data_bits", in: 7...8) ?? 8
+            port.stopBits = p.integer("stop_bits", in: 1...2) ?? 1
+            port.rs485 = p.boolean("rs485") ?? false
+            port.turnaround = p.duration("turnaround", in: .zero...(.seconds(10))) ?? .zero
+            if device != nil { ports.append(port) }
+        }
+        return ports
+    }
+
+    func readDevice(_ node: YAMLNode, path: String, ports: [SerialPortDefinition]) -> DeviceDefinition? {
         guard let m = MappingReader(node, path: path, sink: self.sink) else { return nil }
         m.finish(known: Self.deviceKeys)
         let id = m.identifier("id", required: true)?.0
         var transport: Transport?
-        if let (text, mark) = m.string("tcp", required: true) {
+        let tcp = m.string("tcp")
+        let rtu = m.string("rtu")
+        switch (tcp, rtu) {
+        case (nil, nil):
+            self.sink.error(m.mapping.mark, m.child("tcp"), "missing required key (or rtu: PORT for a serial device)")
+        case (.some, .some(let (_, mark))):
+            self.sink.error(mark, m.child("rtu"), "a device is reached by tcp or by rtu, not both")
+        case (.some(let (text, mark)), nil):
             switch Endpoint.parse(text, defaultPort: Transport.defaultTCPPort) {
             case .success(let e): transport = .tcp(e)
             case .failure(let e): self.sink.error(mark, m.child("tcp"), e.message)
             }
+        case (nil, .some(let (name, mark))):
+            if ports.contains(where: { $0.name == name }) {
+                transport = .rtu(port: name)
+            } else {
+                let known = ports.map(\.name).joined(separator: ", ")
+                self.sink.error(mark, m.child("rtu"), "no port \"\(name)\" in ports:"
+                                    + (known.isEmpty ? " (the board declares no serial port)" : " (declared: \(known))"))
+            }
         }
-        let unit = m.integer("unit", in: 0...255) ?? DeviceDefinition.defaultUnit
-        let pollInterval = m.duration("poll_interval", in: .milliseconds(10)...(.seconds(3600)))
-            ?? DeviceDefinition.defaultPollInterval
+        let isRTU = rtu != nil
+        // Modbus RTU addresses 1 to 247 (0 is broadcast, which has no answer); TCP unit ids are 0 to 255.
+        let unit = m.integer("unit", in: isRTU ? 1...247 : 0...255) ?? DeviceDefinition.defaultUnit
+        let pollInterval = m.duration("poll_interval", in: Self.pollRange) ?? DeviceDefinition.defaultPollInterval
         let timeout = m.duration("timeout", in: .milliseconds(10)...(.seconds(60))) ?? DeviceDefinition.defaultTimeout
-        var channels: [ChannelDefinition] = []
+        var device = DeviceDefinition(id: id ?? "", transport: transport ?? .rtu(port: ""), unit: unit,
+                                      pollInterval: pollInterval, timeout: timeout, channels: [], mark: m.mapping.mark)
+        device.retries = m.integer("retries", in: 0...10) ?? 0
+        device.pauseAfterConnect = m.duration("pause_after_connect", in: .zero...(.seconds(60))) ?? .zero
+        device.pauseBetweenRequests = m.duration("pause_between_requests", in: .zero...(.seconds(10))) ?? .zero
+        device.maxGap = m.integer("max_gap", in: 0...124) ?? DeviceDefinition.defaultMaxGap
+        device.maxRegisters = m.integer("max_registers", in: 1...125) ?? 125
+        device.maxBits = m.integer("max_bits", in: 1...2000) ?? 2000
+        device.degradeAfter = m.integer("degrade_after", in: 1...1000) ?? DeviceDefinition.defaultDegradeAfter
+        device.degradeFor = m.duration("degrade_for", in: .seconds(1)...(.seconds(86400)))
+            ?? DeviceDefinition.defaultDegradeFor
         if let seq = m.sequence("channels", required: true) {
             if seq.items.isEmpty {
                 self.sink.error(seq.mark, m.child("channels"), "at least one channel is required")
@@ -131,55 +206,87 @@ struct BoardReader {
                                 "\(seq.items.count) channels exceed the limit of \(Self.maxChannelsPerDevice)")
             }
             var indexByID: [String: Int] = [:]
-            var indexOf: [ChannelDefinition: Int] = [:]
+            var indexed: [(channel: ChannelDefinition, index: Int)] = []
             for (index, item) in seq.items.prefix(Self.maxChannelsPerDevice).enumerated() {
                 let channelPath = m.child("channels[\(index)]")
-                guard let channel = self.readChannel(item, path: channelPath) else { continue }
+                guard let channel = self.readChannel(item, path: channelPath, maxRegisters: device.maxRegisters)
+                else { continue }
                 if let first = indexByID[channel.id] {
                     self.sink.error(channel.mark, channelPath + ".id",
                                     "duplicate channel id \"\(channel.id)\" (also \(m.child("channels[\(first)]")))")
                 } else {
                     indexByID[channel.id] = index
                 }
-                indexOf[channel] = index
-                channels.append(channel)
+                indexed.append((channel, index))
             }
-            self.checkOverlaps(channels, indexOf: indexOf, devicePath: m.child("channels"))
+            self.checkOverlaps(indexed, devicePath: m.child("channels"))
+            device.channels = indexed.map(\.channel)
         }
-        guard let id, let transport else { return nil }
-        return DeviceDefinition(id: id, transport: transport, unit: unit, pollInterval: pollInterval,
-                                timeout: timeout, channels: channels, mark: m.mapping.mark)
+        guard id != nil, transport != nil else { return nil }
+        return device
     }
 
-    /// Two channels may not share a register (or bit) of the same table.
-    func checkOverlaps(_ channels: [ChannelDefinition], indexOf: [ChannelDefinition: Int], devicePath: String) {
+    static let pollRange: ClosedRange<Duration> = .milliseconds(10)...(.seconds(3600))
+
+    /// Two channels may not read the same register (or bit) of a table, except channels that each use part of a
+    /// register (`bit`, `int8`, `uint8`) and do not use the same bits.
+    func checkOverlaps(_ channels: [(channel: ChannelDefinition, index: Int)], devicePath: String) {
         for table in RegisterTable.allCases {
-            let sorted = channels.filter { $0.table == table }.sorted { $0.address < $1.address }
-            var reach: ChannelDefinition?
-            for channel in sorted {
-                if let previous = reach, previous.addresses.overlaps(channel.addresses) {
-                    let index = indexOf[channel] ?? 0
-                    self.sink.error(channel.mark, "\(devicePath)[\(index)].address",
-                                    "\(Self.describe(channel)) overlaps channel \"\(previous.id)\" "
-                                        + "(\(Self.describe(previous)))")
+            let sorted = channels.filter { $0.channel.table == table }.sorted { $0.channel.address < $1.channel.address }
+            var open: [(channel: ChannelDefinition, index: Int)] = []
+            for item in sorted {
+                let c = item.channel
+                open.removeAll { $0.channel.addresses.upperBound <= c.address }
+                if let clash = open.first(where: { Self.clash($0.channel, c) }) {
+                    self.sink.error(c.mark, "\(devicePath)[\(item.index)].address",
+                                    "\(Self.describe(c)) overlaps channel \"\(clash.channel.id)\" (\(Self.describe(clash.channel)))")
                 }
-                if reach == nil || channel.addresses.upperBound > reach!.addresses.upperBound { reach = channel }
+                open.append(item)
             }
         }
+    }
+
+    static func clash(_ a: ChannelDefinition, _ b: ChannelDefinition) -> Bool {
+        guard a.addresses.overlaps(b.addresses) else { return false }
+        guard !a.table.holdsBits, a.type.isSubRegister, b.type.isSubRegister else { return true }
+        return a.codec.usedBits & b.codec.usedBits != 0
     }
 
     static func describe(_ c: ChannelDefinition) -> String {
         let noun = c.table.holdsBits ? "bit" : "register"
-        return c.width == 1 ? "\(c.table) \(noun) \(c.address)"
+        var text = c.width == 1 ? "\(c.table) \(noun) \(c.address)"
             : "\(c.table) \(noun)s \(c.address)..\(c.addresses.upperBound - 1)"
+        if c.type == .bit { text += " bit \(c.bit)" }
+        if c.type == .int8 || c.type == .uint8 { text += " \(c.byte.rawValue) byte" }
+        return text
     }
 
-    func readChannel(_ node: YAMLNode, path: String) -> ChannelDefinition? {
+    func readChannel(_ node: YAMLNode, path: String, maxRegisters: Int) -> ChannelDefinition? {
         guard let m = MappingReader(node, path: path, sink: self.sink) else { return nil }
         m.finish(known: Self.channelKeys)
         let id = m.identifier("id", required: true)?.0
-        let table = m.choice("table", RegisterTable.self, required: true)
-        let address = m.integer("address", in: 0...65535, required: true)
+        var table: RegisterTable?
+        var address: Int?
+        var modicon: Int?
+        if let register = m.scalar("register") {
+            let conflicting = ["table", "address"].compactMap { key in m.node(key).map { (key, $0.mark) } }
+            for (key, mark) in conflicting {
+                self.sink.error(mark, m.child(key), "give either register (a Modicon number) or table and address, not both")
+            }
+            if conflicting.isEmpty, let number = m.integer("register", in: 1...465_536) {
+                if let resolved = ModiconAddress.resolve(number) {
+                    (table, address, modicon) = (resolved.table, resolved.address, number)
+                } else {
+                    self.sink.error(register.mark, m.child("register"),
+                                    "\(number) is not a Modicon register number (1-9999 coils, 10001-19999 or "
+                                        + "100001-165536 discrete inputs, 30001-39999 or 300001-365536 input registers, "
+                                        + "40001-49999 or 400001-465536 holding registers)")
+                }
+            }
+        } else {
+            table = m.choice("table", RegisterTable.self, required: true)
+            address = m.integer("address", in: 0...65535, required: true)
+        }
         var type = m.choice("type", DataType.self)
         if type == nil, m.node("type") == nil, let table { type = table.holdsBits ? .bool : .uint16 }
         let order = m.choice("order", ByteOrder.self) ?? .ABCD
@@ -188,21 +295,51 @@ struct BoardReader {
         let offset = m.number("offset") ?? 0
         let unit = m.string("unit", maxLength: ChannelDefinition.maxUnitLength)?.0 ?? ""
         let window = m.integer("window", in: 2...ChannelDefinition.maxWindow) ?? ChannelDefinition.defaultWindow
+        let pollInterval = m.duration("poll_interval", in: Self.pollRange)
         let simulation = m.node("simulate").flatMap { self.readSimulation($0, path: m.child("simulate")) }
+
+        // Keys that belong to one type only.
+        var byte = ByteSelect.low
+        var bit = 0
+        var length = 1
+        if let type {
+            if let s = m.scalar("byte"), type != .int8 && type != .uint8 {
+                self.sink.error(s.mark, m.child("byte"), "byte applies to types int8 and uint8 only")
+            } else {
+                byte = m.choice("byte", ByteSelect.self) ?? .low
+            }
+            if type == .bit {
+                bit = m.integer("bit", in: 0...15, required: true) ?? 0
+            } else if let s = m.scalar("bit") {
+                self.sink.error(s.mark, m.child("bit"), "bit applies to type bit only")
+            }
+            if type == .string {
+                length = m.integer("length", in: 1...ChannelDefinition.maxStringLength, required: true) ?? 1
+            } else if let s = m.scalar("length") {
+                self.sink.error(s.mark, m.child("length"), "length applies to type string only")
+            }
+        }
 
         if let table, let type, table.holdsBits, !type.fitsBitTable {
             let s = m.scalar("type")
             self.sink.error(s?.mark ?? m.mapping.mark, m.child("type"),
                             "type \(type.rawValue) cannot be read from the \(table.rawValue) table (bits only: use bool)")
         }
-        if let address, let type, let table, !table.holdsBits, address + type.registerCount - 1 > 65535 {
-            let s = m.scalar("address")
-            self.sink.error(s?.mark ?? m.mapping.mark, m.child("address"),
-                            "\(type.rawValue) at \(address) would end past register 65535")
+        if let address, let type, let table, !table.holdsBits {
+            let count = type == .string ? length : type.registerCount
+            let s = m.scalar("address") ?? m.scalar("register")
+            if address + count - 1 > 65535 {
+                self.sink.error(s?.mark ?? m.mapping.mark, m.child(modicon == nil ? "address" : "register"),
+                                "\(type.rawValue) at \(address) would end past register 65535")
+            } else if count > maxRegisters {
+                self.sink.error(m.scalar("length")?.mark ?? m.mapping.mark, m.child("length"),
+                                "\(count) registers do not fit in one request of this device (max_registers: \(maxRegisters))")
+            }
         }
         guard let id, let table, let address, let type, scale != 0 else { return nil }
-        return ChannelDefinition(id: id, table: table, address: address, type: type, order: order,
-                                 scaling: Scaling(scale: scale, offset: offset), unit: unit, window: window,
+        return ChannelDefinition(id: id, table: table, address: address, type: type, order: order, byte: byte, bit: bit,
+                                 length: length, scaling: Scaling(scale: scale, offset: offset), unit: unit,
+                                 window: window, pollInterval: pollInterval, modiconNumber: modicon,
                                  simulation: simulation, mark: m.mapping.mark)
     }
 
@@ -218,6 +355,7 @@ struct BoardReader {
         sim.amplitude = m.number("amplitude") ?? 0
         sim.repeatEvery = m.duration("repeat", in: span)
         sim.seed = m.integer("seed", in: 0...Int.max).map { UInt64($0) }
+        sim.text = m.string("text", maxLength: 2 * ChannelDefinition.maxStringLength)?.0 ?? ""
         if let seq = m.sequence("faults") {
             for (index, item) in seq.items.enumerated() {
                 if let fault = self.readFault(item, path: m.child("faults[\(index)]"), repeatEvery: sim.repeatEvery) {

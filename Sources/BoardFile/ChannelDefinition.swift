@@ -9,32 +9,53 @@ public struct ChannelDefinition: Sendable, Hashable {
     public var address: Int
     public var type: DataType
     public var order: ByteOrder
+    /// The byte of an `int8`/`uint8`.
+    public var byte: ByteSelect
+    /// The bit (0 to 15) of a `bit`.
+    public var bit: Int
+    /// Registers of a `string`.
+    public var length: Int
     public var scaling: Scaling
     /// Engineering unit, free text carried to payloads (may be empty).
     public var unit: String
     /// Ring capacity in samples.
     public var window: Int
+    /// Overrides the device's poll interval for this channel.
+    public var pollInterval: Duration?
+    /// The Modicon number the channel was given as (`register:`), if it was.
+    public var modiconNumber: Int?
     /// How `otsentry simulate` animates this channel (ignored by the agent).
     public var simulation: SimulationDefinition?
     public var mark: YAMLMark
 
     public init(id: String, table: RegisterTable, address: Int, type: DataType, order: ByteOrder = .ABCD,
-                scaling: Scaling = .identity, unit: String = "", window: Int = ChannelDefinition.defaultWindow,
-                simulation: SimulationDefinition? = nil, mark: YAMLMark = YAMLMark(line: 1, column: 1)) {
+                byte: ByteSelect = .low, bit: Int = 0, length: Int = 1, scaling: Scaling = .identity,
+                unit: String = "", window: Int = ChannelDefinition.defaultWindow, pollInterval: Duration? = nil,
+                modiconNumber: Int? = nil, simulation: SimulationDefinition? = nil,
+                mark: YAMLMark = YAMLMark(line: 1, column: 1)) {
         self.id = id
         self.table = table
         self.address = address
         self.type = type
         self.order = order
+        self.byte = byte
+        self.bit = bit
+        self.length = length
         self.scaling = scaling
         self.unit = unit
         self.window = window
+        self.pollInterval = pollInterval
+        self.modiconNumber = modiconNumber
         self.simulation = simulation
         self.mark = mark
     }
 
+    public var codec: ValueCodec {
+        ValueCodec(type: self.type, order: self.order, byte: self.byte, bit: self.bit, length: self.length)
+    }
+
     /// Registers (or bits, in a bit table) the channel occupies.
-    public var width: Int { self.table.holdsBits ? 1 : self.type.registerCount }
+    public var width: Int { self.table.holdsBits ? 1 : self.codec.registerCount }
 
     /// The half-open range of addresses the channel reads.
     public var addresses: Range<Int> { self.address..<(self.address + self.width) }
@@ -42,4 +63,5 @@ public struct ChannelDefinition: Sendable, Hashable {
     public static let defaultWindow = 1024
     public static let maxWindow = 1 << 20
     public static let maxUnitLength = 32
+    public static let maxStringLength = 64
 }

@@ -14,9 +14,11 @@ public struct SimulationDefinition: Sendable, Hashable {
     /// Seed of the noise; default derived from the device and channel ids, so runs are reproducible.
     public var seed: UInt64?
     public var faults: [FaultDefinition]
+    /// The text served for a `string` channel.
+    public var text: String
 
     public init(level: Double = 0, noise: Double = 0, cycle: Duration? = nil, amplitude: Double = 0,
-                repeatEvery: Duration? = nil, seed: UInt64? = nil, faults: [FaultDefinition] = []) {
+                repeatEvery: Duration? = nil, seed: UInt64? = nil, faults: [FaultDefinition] = [], text: String = "") {
         self.level = level
         self.noise = noise
         self.cycle = cycle
@@ -24,5 +26,6 @@ public struct SimulationDefinition: Sendable, Hashable {
         self.repeatEvery = repeatEvery
         self.seed = seed
         self.faults = faults
+        self.text = text
     }
 }

@@ -15,6 +15,10 @@ public final class ModbusConnection {
     public private(set) var isConnected = false
     public private(set) var unit: Int = 1
 
+    /// Whether the link is a serial line (RTU) rather than TCP.
+    public let isSerial: Bool
+    private let rs485: Bool
+
     /// A Modbus TCP client for `host` (name, IPv4 or IPv6) and `port`. Does not connect yet.
     public init(tcpHost host: String, port: Int) throws(ModbusError) {
         self.endpoint = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
@@ -22,9 +26,28 @@ public final class ModbusConnection {
             throw ModbusError(.system(.current), during: .connect(endpoint: self.endpoint))
         }
         self.context = context
+        self.isSerial = false
+        self.rs485 = false
         // Recovery is ours: libmodbus' automatic reconnect does not handle EPIPE/ECONNRESET (libmodbus #735).
         modbus_set_error_recovery(context, MODBUS_ERROR_RECOVERY_NONE)
         modbus_set_slave(context, 1)  // libmodbus' TCP default is 0xFF
+    }
+
+    /// A Modbus RTU client on the serial device `path` (`/dev/ttyS1`…). Does not open it yet. With `rs485`, the
+    /// UART is switched to the kernel's RS-485 mode when opened.
+    public init(serialDevice path: String, baud: Int, parity: Character, dataBits: Int, stopBits: Int, rs485: Bool)
+        throws(ModbusError)
+    {
+        self.endpoint = path
+        let parityByte = CChar(truncatingIfNeeded: parity.asciiValue ?? UInt8(ascii: "N"))
+        guard let context = modbus_new_rtu(path, Int32(baud), parityByte, Int32(dataBits), Int32(stopBits)) else {
+            throw ModbusError(.system(.current), during: .connect(endpoint: path))
+        }
+        self.context = context
+        self.isSerial = true
+        self.rs485 = rs485
+        modbus_set_error_recovery(context, MODBUS_ERROR_RECOVERY_NONE)
+        modbus_set_slave(context, 1)
     }
 
     deinit {
@@ -49,9 +72,16 @@ public final class ModbusConnection {
     public func connect() throws(ModbusError) {
         guard !self.isConnected else { return }
         if modbus_connect(self.context) == -1 {
-            let kind = LibmodbusErrno.kind(errno)
+            let code = errno
             modbus_close(self.context)
+            // On a serial port, a missing or busy device is a link problem to retry, like a refused connection.
+            let kind: ModbusError.Kind = self.isSerial ? .linkDown(SystemError(code)) : LibmodbusErrno.kind(code)
             throw ModbusError(kind, during: .connect(endpoint: self.endpoint))
+        }
+        if self.rs485 && modbus_rtu_set_serial_mode(self.context, Int32(MODBUS_RTU_RS485)) == -1 {
+            let code = errno
+            modbus_close(self.context)
+            throw ModbusError(.linkDown(SystemError(code)), during: .connect(endpoint: "\(self.endpoint) (RS-485 mode)"))
         }
         self.isConnected = true
     }

@@ -3,9 +3,9 @@ import Glibc
 import Posix
 import Synchronization
 
-/// A Modbus TCP server on libmodbus' server API, serving several clients at once from one thread. It backs
-/// `otsentry simulate` and the tests (a real peer, not a mock). It records the function code of every request and
-/// lets a hook answer with exceptions, late or not at all.
+/// A Modbus server on libmodbus' server API: TCP (several clients at once, from one thread) or RTU on a serial
+/// line (one unit). It backs `otsentry simulate` and the tests (a real peer, not a mock). It records the function
+/// code of every request and lets a hook answer with exceptions, late or not at all.
 public final class ModbusServer: @unchecked Sendable {
     /// A decoded request header.
     public struct Request: Sendable, Hashable {
@@ -29,6 +29,7 @@ public final class ModbusServer: @unchecked Sendable {
 
     private let context: OpaquePointer
     private let listenFD: Int32
+    private let serial: Bool
     public let host: String
     public let port: Int
     private let maps: [UInt8: RegisterMap]
@@ -65,6 +66,7 @@ public final class ModbusServer: @unchecked Sendable {
         }
         self.context = context
         self.listenFD = fd
+        self.serial = false
         self.host = host
         self.port = Int(boundPort)
         var maps: [UInt8: RegisterMap] = [:]
@@ -72,8 +74,33 @@ public final class ModbusServer: @unchecked Sendable {
         self.maps = maps
     }
 
+    /// An RTU server answering as `unit` on the serial device `path` (e.g. one end of a socat pty pair). Requests
+    /// to other units are ignored, as on a real RS-485 bus.
+    public init(serialDevice path: String, baud: Int = 19200, parity: Character = "E", dataBits: Int = 8,
+                stopBits: Int = 1, unit: Int) throws(ModbusError) {
+        let parityByte = CChar(truncatingIfNeeded: parity.asciiValue ?? UInt8(ascii: "N"))
+        guard let context = modbus_new_rtu(path, Int32(baud), parityByte, Int32(dataBits), Int32(stopBits)) else {
+            throw ModbusError(.system(.current), during: .connect(endpoint: path))
+        }
+        modbus_set_slave(context, Int32(unit))
+        if modbus_connect(context) == -1 {
+            let e = SystemError.current
+            modbus_free(context)
+            throw ModbusError(.linkDown(e), during: .connect(endpoint: path))
+        }
+        // Wake up regularly to notice stop().
+        modbus_set_indication_timeout(context, 0, 100_000)
+        self.context = context
+        self.listenFD = -1
+        self.serial = true
+        self.host = path
+        self.port = 0
+        self.maps = [UInt8(truncatingIfNeeded: unit): RegisterMap()]
+    }
+
     deinit {
         self.stop()
+        if self.serial { modbus_close(self.context) }
         modbus_free(self.context)
     }
 
@@ -104,12 +131,16 @@ public final class ModbusServer: @unchecked Sendable {
         self.stopping.store(true, ordering: .releasing)
         self.thread?.join()
         self.thread = nil
-        if self.listening.exchange(false, ordering: .acquiringAndReleasing) {
+        if self.listening.exchange(false, ordering: .acquiringAndReleasing) && !self.serial {
             Glibc.close(self.listenFD)
         }
     }
 
     private func serve() {
+        if self.serial {
+            self.serveSerial()
+            return
+        }
         var clients: [Int32] = []
         let query = UnsafeMutablePointer<UInt8>.allocate(capacity: Int(MODBUS_TCP_MAX_ADU_LENGTH))
         defer {
@@ -134,39 +165,56 @@ public final class ModbusServer: @unchecked Sendable {
                     closed.insert(p.fd)
                     continue
                 }
-                if rc == 0 { continue }  // not for us (RTU) or ignored
-                let request = Request(
-                    unit: query[header - 1], function: query[header],
-                    address: Int(query[header + 1]) << 8 | Int(query[header + 2]),
-                    count: Int(query[header + 3]) << 8 | Int(query[header + 4]))
-                self.counts.withLock { $0[request.function, default: 0] += 1 }
-                var action = self.hook.withLock { $0 }?(request) ?? .reply
-                if case .delay(let ns) = action {
-                    var ts = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
-                    nanosleep(&ts, nil)
-                    action = .reply
-                }
-                switch action {
-                case .reply, .delay:
-                    self.lock.withLock { _ in
-                        if let map = self.maps[request.unit] {
-                            _ = modbus_reply(self.context, query, rc, map.mapping)
-                        } else {
-                            _ = modbus_reply_exception(self.context, query,
-                                                       UInt32(ModbusException.gatewayTargetFailedToRespond.code))
-                        }
-                    }
-                case .exception(let e):
-                    _ = modbus_reply_exception(self.context, query, UInt32(e.code))
-                case .ignore:
-                    break
-                case .disconnect:
-                    closed.insert(p.fd)
-                }
+                if rc == 0 { continue }  // ignored by libmodbus
+                if !self.handle(query, length: rc, header: header) { closed.insert(p.fd) }
             }
             for fd in closed { Glibc.close(fd) }
             clients.removeAll { closed.contains($0) }
         }
         modbus_set_socket(self.context, -1)
+    }
+
+    private func serveSerial() {
+        let query = UnsafeMutablePointer<UInt8>.allocate(capacity: Int(MODBUS_RTU_MAX_ADU_LENGTH))
+        defer { query.deallocate() }
+        let header = Int(modbus_get_header_length(self.context))
+        while !self.stopping.load(ordering: .acquiring) {
+            let rc = modbus_receive(self.context, query)
+            if rc > 0 { _ = self.handle(query, length: rc, header: header) }
+            if rc == -1 && errno != ETIMEDOUT { modbus_flush(self.context) }
+        }
+    }
+
+    /// Answers one request as the hook says; returns false when the connection should be closed.
+    private func handle(_ query: UnsafeMutablePointer<UInt8>, length rc: Int32, header: Int) -> Bool {
+        let request = Request(
+            unit: query[header - 1], function: query[header],
+            address: Int(query[header + 1]) << 8 | Int(query[header + 2]),
+            count: Int(query[header + 3]) << 8 | Int(query[header + 4]))
+        self.counts.withLock { $0[request.function, default: 0] += 1 }
+        var action = self.hook.withLock { $0 }?(request) ?? .reply
+        if case .delay(let ns) = action {
+            var ts = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
+            nanosleep(&ts, nil)
+            action = .reply
+        }
+        switch action {
+        case .reply, .delay:
+            self.lock.withLock { _ in
+                if let map = self.maps[request.unit] ?? (self.serial ? self.maps.values.first : nil) {
+                    _ = modbus_reply(self.context, query, rc, map.mapping)
+                } else {
+                    _ = modbus_reply_exception(self.context, query,
+                                               UInt32(ModbusException.gatewayTargetFailedToRespond.code))
+                }
+            }
+        case .exception(let e):
+            _ = modbus_reply_exception(self.context, query, UInt32(e.code))
+        case .ignore:
+            break
+        case .disconnect:
+            return false
+        }
+        return true
     }
 }

@@ -13,7 +13,8 @@ public enum RegisterDecoder {
         return bits
     }
 
-    /// The raw (unscaled) value of `type` stored in `words` (at least `type.registerCount` of them).
+    /// The raw (unscaled) value of a whole-register `type` stored in `words` (at least `type.registerCount` of them).
+    /// Sub-register types and strings go through ``ValueCodec``.
     ///
     /// 64-bit integers beyond 2^53 lose precision in the `Double` result; NaN and infinities of the float types
     /// are returned as they are (the caller decides what a non-finite reading means).
@@ -21,7 +22,11 @@ public enum RegisterDecoder {
     public static func decode(_ words: UnsafeBufferPointer<UInt16>, as type: DataType, order: ByteOrder) -> Double {
         let bits = assemble(words, count: type.registerCount, order: order)
         switch type {
-        case .bool: return bits != 0 ? 1 : 0
+        case .bool, .bit: return bits != 0 ? 1 : 0
+        case .int8: return Double(Int8(truncatingIfNeeded: bits))
+        case .uint8: return Double(UInt8(truncatingIfNeeded: bits))
+        case .float16: return Double(Float16(bitPattern: UInt16(truncatingIfNeeded: bits)))
+        case .string: return Double(bits)
         case .int16: return Double(Int16(truncatingIfNeeded: bits))
         case .uint16: return Double(UInt16(truncatingIfNeeded: bits))
         case .int32: return Double(Int32(truncatingIfNeeded: bits))

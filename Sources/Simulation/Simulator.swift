@@ -13,10 +13,10 @@ public final class Simulator: @unchecked Sendable {
     struct ServedChannel {
         let table: RegisterTable
         let address: Int
-        let type: DataType
-        let order: ByteOrder
+        let codec: ValueCodec
         let scaling: Scaling
         let model: SignalModel
+        let text: String
     }
 
     struct ServedDevice {
@@ -67,8 +67,9 @@ public final class Simulator: @unchecked Sendable {
             servers.append(server)
             for d in group.devices {
                 let channels = d.channels.map { c in
-                    ServedChannel(table: c.table, address: c.address, type: c.type, order: c.order, scaling: c.scaling,
-                                  model: SignalModel.model(for: c, device: d.id))
+                    ServedChannel(table: c.table, address: c.address, codec: c.codec, scaling: c.scaling,
+                                  model: SignalModel.model(for: c, device: d.id),
+                                  text: c.simulation?.text.isEmpty == false ? c.simulation!.text : c.id.uppercased())
                 }
                 served.append(ServedDevice(id: d.id, unit: d.unit, server: server, channels: channels))
             }
@@ -108,7 +109,7 @@ public final class Simulator: @unchecked Sendable {
 
     private func update() {
         let t = self.elapsed
-        var words = [UInt16](repeating: 0, count: 4)
+        var words = [UInt16](repeating: 0, count: ChannelDefinition.maxStringLength)
         for d in self.devices {
             d.server.withRegisters { maps in
                 guard let map = maps[UInt8(truncatingIfNeeded: d.unit)] else { return }
@@ -118,10 +119,12 @@ public final class Simulator: @unchecked Sendable {
                         map[c.table, c.address] = value >= 0.5 ? 1 : 0
                         continue
                     }
+                    let count = c.codec.registerCount
+                    for i in 0..<count { words[i] = map[c.table, c.address + i] }
                     words.withUnsafeMutableBufferPointer { buf in
-                        RegisterEncoder.encode(c.scaling.invert(value), as: c.type, order: c.order, into: buf)
+                        RegisterEncoder.encode(c.scaling.invert(value), text: c.text, codec: c.codec, into: buf)
                     }
-                    for i in 0..<c.type.registerCount { map[c.table, c.address + i] = words[i] }
+                    for i in 0..<count { map[c.table, c.address + i] = words[i] }
                 }
             }
         }

@@ -52,10 +52,15 @@ struct CommandLineTests {
         #expect(status == 0)
         #expect(stdout.contains("board \(Self.demoBoard): valid"))
         #expect(stdout.contains("device press-plc: tcp 127.0.0.1:15020, unit 1, poll every 100ms, timeout 500ms"))
-        #expect(stdout.contains("hydraulic_pressure  holding   100      float32  ABCD"))
-        #expect(stdout.contains("requests per poll cycle: 6 (9 registers, 2 bits)"))
-        #expect(stdout.contains("fc 3 holding 100..103 (4 registers): hydraulic_pressure, oil_temperature, ram_position"))
-        #expect(stdout.contains("total: 2 devices, 12 channels, 10 requests per poll cycle, 111296 bytes preallocated for rings"))
+        #expect(stdout.contains("hydraulic_pressure  holding   100      -         float32     ABCD"))
+        // Modicon 40201 resolves to holding register 200, polled every second in its own group.
+        #expect(stdout.contains("pressure_setpoint   holding   200      40201     float32     ABCD"))
+        #expect(stdout.contains("  every 1s: 1 requests, 2 registers, 0 bits\n    fc 3 holding 200..201 (2 registers): pressure_setpoint"))
+        #expect(stdout.contains("requests per poll cycle: 6 (36 registers, 2 bits)"))
+        // Gaps of up to max_gap (10) registers are bridged; bits and bytes of registers 120 and 121 are read once.
+        #expect(stdout.contains("fc 3 holding 100..121 (22 registers): hydraulic_pressure, oil_temperature, ram_position, "
+                                + "stroke_count, alarm_active, hydraulic_ready, press_mode, press_stage"))
+        #expect(stdout.contains("total: 2 devices, 18 channels, 9 requests per poll cycle, 176832 bytes preallocated for rings"))
     }
 
     @Test func versionFlag() throws {

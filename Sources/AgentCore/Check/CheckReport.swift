@@ -6,35 +6,57 @@ import Registers
 public enum CheckReport {
     public static func render(_ board: Board) -> String {
         var out = "board \(board.file): valid\n"
+        for port in board.ports {
+            out += "port \(port.name): \(port.settingsDescription), turnaround \(DurationFormat.describe(port.turnaround))\n"
+        }
         out += "gateway \(board.gateway): broker \(board.mqtt.url), topic prefix \(board.mqtt.topicPrefix), "
         out += "qos \(board.mqtt.qos), client id \(board.mqtt.clientID), summary every "
         out += "\(DurationFormat.describe(board.summaryInterval))\n"
         var totalRequests = 0
         var totalChannels = 0
         for device in board.devices {
-            let plan = ReadPlanner.plan(device.channels)
+            let plan = ReadPlanner.plan(device)
             totalRequests += plan.requests.count
             totalChannels += device.channels.count
             out += "\ndevice \(device.id): \(device.transport), unit \(device.unit), poll every "
-            out += "\(DurationFormat.describe(device.pollInterval)), timeout \(DurationFormat.describe(device.timeout))\n"
-            let rows = [["channel", "table", "address", "type", "order", "scale", "offset", "unit", "window"]]
+            out += "\(DurationFormat.describe(device.pollInterval)), timeout \(DurationFormat.describe(device.timeout)), "
+            out += "retries \(device.retries), max_gap \(device.maxGap), max_registers \(device.maxRegisters), "
+            out += "degrade after \(device.degradeAfter) failed cycles for \(DurationFormat.describe(device.degradeFor))\n"
+            let rows = [["channel", "table", "address", "register", "type", "order", "scale", "offset", "unit", "poll",
+                         "window"]]
                 + device.channels.map { c in
-                    [c.id, c.table.rawValue, "\(c.address)", c.type.rawValue, c.type.hasByteOrder ? c.order.rawValue : "-",
-                     Self.number(c.scaling.scale), Self.number(c.scaling.offset), c.unit.isEmpty ? "-" : c.unit,
-                     "\(c.window)"]
+                    [c.id, c.table.rawValue, "\(c.address)", c.modiconNumber.map { "\($0)" } ?? "-", Self.typeText(c),
+                     c.type.hasByteOrder ? c.order.rawValue : "-", Self.number(c.scaling.scale),
+                     Self.number(c.scaling.offset), c.unit.isEmpty ? "-" : c.unit,
+                     DurationFormat.describe(device.pollInterval(of: c)), "\(c.window)"]
                 }
             out += Self.table(rows, indent: "  ")
             out += "  requests per poll cycle: \(plan.requests.count) (\(plan.registersPerCycle) registers, "
             out += "\(plan.bitsPerCycle) bits)\n"
-            for request in plan.requests {
-                let names = request.channels.map { device.channels[$0].id }.joined(separator: ", ")
-                out += "    fc \(request.table.readFunctionCode) \(request): \(names)\n"
+            for group in plan.groups {
+                let registers = group.requests.filter { !$0.table.holdsBits }.reduce(0) { $0 + $1.count }
+                let bits = group.requests.filter { $0.table.holdsBits }.reduce(0) { $0 + $1.count }
+                out += "  every \(DurationFormat.describe(group.interval)): \(group.requests.count) requests, "
+                out += "\(registers) registers, \(bits) bits\n"
+                for request in group.requests {
+                    let names = request.channels.map { device.channels[$0].id }.joined(separator: ", ")
+                    out += "    fc \(request.table.readFunctionCode) \(request): \(names)\n"
+                }
             }
             out += "  ring memory: \(RingLayout.bytes(device)) bytes\n"
         }
         out += "\ntotal: \(board.devices.count) devices, \(totalChannels) channels, \(totalRequests) requests per "
         out += "poll cycle, \(RingLayout.bytes(board)) bytes preallocated for rings\n"
         return out
+    }
+
+    static func typeText(_ c: ChannelDefinition) -> String {
+        switch c.type {
+        case .bit: "bit \(c.bit)"
+        case .int8, .uint8: "\(c.type.rawValue) \(c.byte.rawValue)"
+        case .string: "string[\(c.length)]"
+        default: c.type.rawValue
+        }
     }
 
     static func number(_ x: Double) -> String {

@@ -3,8 +3,8 @@ import Logging
 import Modbus
 import Posix
 
-/// One bus: one Modbus link, one kernel thread, its devices polled strictly one transaction at a time. Blocking
-/// libmodbus calls happen only here, never in an actor or async code.
+/// One bus: one Modbus link (a TCP connection, or a serial port with its RTU units), one kernel thread, its devices
+/// polled strictly one transaction at a time. Blocking libmodbus calls happen only here, never in async code.
 final class BusWorker: @unchecked Sendable {
     let name: String
     private let connection: ModbusConnection
@@ -12,18 +12,19 @@ final class BusWorker: @unchecked Sendable {
     private let publisher: Publisher
     private let logger: Logger
     private let stop: StopSignal
+    /// Silence kept between the end of one transaction and the start of the next (serial ports).
+    private let turnaround: Int64
     private var backoff = ReconnectBackoff()
     private var reconnectAt: Int64 = 0
+    private var everConnected = false
     private var thread: PosixThread?
 
-    /// Consecutive cycles in which every request timed out before the link is dropped and reopened.
-    static let timeoutCyclesBeforeReconnect = 3
-
-    init(name: String, connection: ModbusConnection, devices: [DeviceRuntime], publisher: Publisher, logger: Logger,
-         stop: StopSignal) {
+    init(name: String, connection: ModbusConnection, devices: [DeviceRuntime], turnaround: Duration = .zero,
+         publisher: Publisher, logger: Logger, stop: StopSignal) {
         self.name = name
         self.connection = connection
         self.devices = devices
+        self.turnaround = turnaround.nanoseconds
         self.publisher = publisher
         self.logger = logger
         self.stop = stop
@@ -37,37 +38,52 @@ final class BusWorker: @unchecked Sendable {
 
     private func run() {
         while !self.stop.isFired {
-            let now = MonotonicClock.now()
-            if !self.connection.isConnected && now >= self.reconnectAt {
+            if !self.connection.isConnected && MonotonicClock.now() >= self.reconnectAt {
                 self.connect()
             }
-            if self.connection.isConnected {
-                for device in self.devices where MonotonicClock.now() >= device.nextPoll {
-                    guard self.connection.isConnected else { break }
-                    self.cycle(device)
-                }
+            while self.connection.isConnected, !self.stop.isFired, let (device, group) = self.nextDueGroup() {
+                self.cycle(device, group: group)
+                self.publishDueSummaries()
             }
-            let afterPoll = MonotonicClock.now()
-            for device in self.devices where afterPoll >= device.nextSummary {
-                self.publishSummary(device)
+            self.publishDueSummaries()
+            var wake = Int64.max
+            for device in self.devices {
+                wake = min(wake, device.nextSummary)
+                if self.connection.isConnected { wake = min(wake, device.nextDue) }
             }
-            var wake = self.devices.map(\.nextSummary).min() ?? afterPoll + 1_000_000_000
-            if self.connection.isConnected {
-                wake = min(wake, self.devices.map(\.nextPoll).min() ?? wake)
-            } else {
-                wake = min(wake, self.reconnectAt)
-            }
+            if !self.connection.isConnected { wake = min(wake, self.reconnectAt) }
             self.stop.wait(untilMonotonic: wake)
         }
         self.connection.close()
+    }
+
+    /// The due group polled longest ago, skipping degraded devices until their retry time.
+    private func nextDueGroup() -> (DeviceRuntime, Int)? {
+        let now = MonotonicClock.now()
+        var best: (DeviceRuntime, Int)?
+        var bestTime = Int64.max
+        for device in self.devices {
+            if device.state == .degraded && now < device.degradedUntil { continue }
+            for g in device.groups.indices where device.groups[g].nextPoll <= now && device.groups[g].nextPoll < bestTime {
+                best = (device, g)
+                bestTime = device.groups[g].nextPoll
+            }
+        }
+        return best
     }
 
     private func connect() {
         do throws(ModbusError) {
             try self.connection.connect()
             self.backoff.reset()
+            if self.everConnected {
+                for device in self.devices { device.counters.reconnects += 1 }
+            }
+            self.everConnected = true
             self.logger.info("connected to device", metadata: ["bus": "\(self.name)",
                                                                 "endpoint": "\(self.connection.endpoint)"])
+            let pause = self.devices.map(\.pauseAfterConnect).max() ?? 0
+            if pause > 0 { self.stop.wait(nanoseconds: pause) }
         } catch {
             let delay = self.backoff.next()
             self.reconnectAt = MonotonicClock.now() + delay
@@ -77,46 +93,75 @@ final class BusWorker: @unchecked Sendable {
         }
     }
 
-    private func cycle(_ device: DeviceRuntime) {
-        let result = device.poll(self.connection)
+    /// Waits until `earliest` and the bus turnaround after the last transaction; false when stopping.
+    private func waitForBus(_ earliest: Int64) -> Bool {
+        var target = earliest
+        if self.turnaround > 0 {
+            var last: Int64 = 0
+            for device in self.devices { last = max(last, device.lastRequestEnd) }
+            target = max(target, last + self.turnaround)
+        }
+        if target > MonotonicClock.now() { self.stop.wait(untilMonotonic: target) }
+        return !self.stop.isFired
+    }
+
+    private func cycle(_ device: DeviceRuntime, group g: Int) {
+        let result = device.poll(group: g, on: self.connection, waitForBus: self.waitForBus)
         let now = MonotonicClock.now()
-        repeat { device.nextPoll += device.pollInterval } while device.nextPoll <= now
-        if let error = result.firstError {
-            if result.timedOut == device.plan.requests.count {
-                device.timedOutCycles += 1
-            } else {
-                device.timedOutCycles = 0
-            }
-            var reconnect = result.linkDown
-            if device.timedOutCycles >= Self.timeoutCyclesBeforeReconnect {
-                reconnect = true
-                device.timedOutCycles = 0
-            }
-            var delay: Int64?
-            if reconnect {
-                self.connection.close()
-                let d = self.backoff.next()
-                self.reconnectAt = now + d
-                delay = d
-            }
-            let message = result.failed > 1 ? "\(error) (and \(result.failed - 1) more failed requests)" : "\(error)"
-            self.setStatus(device, .offline, error: message, retryIn: delay)
-        } else {
-            device.timedOutCycles = 0
+        repeat { device.groups[g].nextPoll += device.groups[g].interval } while device.groups[g].nextPoll <= now
+        guard let error = result.firstError else {
+            device.failedCycles = 0
             self.setStatus(device, .online, error: nil, retryIn: nil)
+            return
+        }
+        let message = result.failed > 1 ? "\(error) (and \(result.failed - 1) more failed requests)" : "\(error)"
+        if result.linkDown {
+            // The wrapper closed the link; every device of the bus is cut off until it reopens.
+            self.connection.close()
+            let delay = self.backoff.next()
+            self.reconnectAt = now + delay
+            for other in self.devices {
+                self.setStatus(other, .offline, error: other === device ? message : "\(error)", retryIn: delay)
+            }
+            return
+        }
+        device.failedCycles = result.noAnswer ? device.failedCycles + 1 : 0
+        guard device.failedCycles >= device.definition.degradeAfter else {
+            self.setStatus(device, .offline, error: message, retryIn: nil)
+            return
+        }
+        // No answer several cycles in a row: skip the device for a while so that it cannot stall its bus.
+        device.degradedUntil = now + device.degradeFor
+        let text = "no answer in \(device.failedCycles) poll cycles in a row (last: \(message)); skipped for "
+            + "\(DurationFormat.describe(device.definition.degradeFor)) between attempts"
+        self.setStatus(device, .degraded, error: text, retryIn: device.degradeFor)
+        // On TCP, when no device of the connection answers any more, the connection itself may be dead
+        // (half-open after a gateway reboot): the next attempt reconnects.
+        if !self.connection.isSerial && self.devices.allSatisfy({ $0.state == .degraded }) {
+            self.connection.close()
+            self.reconnectAt = device.degradedUntil
         }
     }
 
-    private func publishSummary(_ device: DeviceRuntime) {
-        let nowWall = WallClock.nowMilliseconds()
-        device.buildSummary(nowWall: nowWall)
+    private func publishDueSummaries() {
         let now = MonotonicClock.now()
-        repeat { device.nextSummary += device.summaryInterval } while device.nextSummary <= now
-        if device.writer.overflowed {
-            self.logger.error("summary larger than its buffer; not published", metadata: ["device": "\(device.definition.id)"])
-            return
+        for device in self.devices where now >= device.nextSummary {
+            let nowWall = WallClock.nowMilliseconds()
+            device.buildSummary(nowWall: nowWall)
+            repeat { device.nextSummary += device.summaryInterval } while device.nextSummary <= now
+            if device.writer.overflowed {
+                self.logger.error("summary larger than its buffer; not published",
+                                  metadata: ["device": "\(device.definition.id)"])
+            } else {
+                self.publisher.publish(topic: device.summaryTopic, payload: device.writer.bytes,
+                                       qos: self.publisher.summaryQoS)
+            }
+            // The status carries counters and the interval's round-trip times: refresh it with each summary.
+            if device.state != nil {
+                self.publisher.publishRetained(topic: device.statusTopic, payload: device.statusPayload(nowWall: nowWall))
+            }
+            device.latency.reset()
         }
-        self.publisher.publish(topic: device.summaryTopic, payload: device.writer.bytes, qos: self.publisher.summaryQoS)
     }
 
     private func setStatus(_ device: DeviceRuntime, _ state: DeviceState, error: String?, retryIn: Int64?) {
@@ -128,17 +173,21 @@ final class BusWorker: @unchecked Sendable {
         var metadata: Logger.Metadata = ["device": "\(device.definition.id)"]
         if let error { metadata["error"] = "\(error)" }
         if let retryIn { metadata["retry_in_ms"] = "\(retryIn / 1_000_000)" }
-        if state == .online {
-            self.logger.info("device online", metadata: metadata)
-        } else {
-            self.logger.warning("device offline", metadata: metadata)
+        switch state {
+        case .online: self.logger.info("device online", metadata: metadata)
+        case .degraded: self.logger.warning("device degraded", metadata: metadata)
+        case .offline: self.logger.warning("device offline", metadata: metadata)
         }
     }
 
     /// Marks every device offline (clean shutdown).
     func publishStopped() {
         for device in self.devices {
-            self.setStatus(device, .offline, error: "agent stopped", retryIn: nil)
+            device.state = .offline
+            device.error = "agent stopped"
+            self.publisher.publishRetained(topic: device.statusTopic,
+                                           payload: device.statusPayload(nowWall: WallClock.nowMilliseconds()))
         }
+        self.logger.info("devices marked offline", metadata: ["bus": "\(self.name)"])
     }
 }

@@ -5,54 +5,70 @@ import Modbus
 import Posix
 import Registers
 
-/// One device's compiled plan and live state: request buffers, channel rings, summary statistics and status.
-/// Owned by its bus thread; nothing in the poll cycle allocates.
+/// One device's compiled plan and live state: request buffers, channel rings, summary statistics, counters and
+/// status. Owned by its bus thread; nothing in the poll cycle allocates.
 final class DeviceRuntime {
     let definition: DeviceDefinition
     let plan: ReadPlan
     let statusTopic: String
     let summaryTopic: String
     var channels: [ChannelRuntime]
-    /// Offsets of each request's channels inside the request's buffer, parallel to `plan.requests[i].channels`.
-    let slots: [[Int]]
-    /// Monotonic time of each poll cycle, shared by the channel rings (pushed together, so ages match).
-    let timestamps: RingBuffer<Int64>
+    var groups: [PollGroupRuntime]
     let words: UnsafeMutableBufferPointer<UInt16>
     let bits: UnsafeMutableBufferPointer<UInt8>
     let writer: JSONWriter
 
     var seq: Int64 = 0
     var intervalStartWall: Int64
-    var nextPoll: Int64
     var nextSummary: Int64
+    let summaryInterval: Int64
+
     var state: DeviceState?
     var error: String?
-    var timedOutCycles = 0
+    var counters = LinkCounters()
+    var latency = LatencyWindow()
+    /// Cycles in a row in which the device gave no answer at all.
+    var failedCycles = 0
+    /// Monotonic time until which a degraded device is skipped.
+    var degradedUntil: Int64 = 0
+    /// Monotonic end of the last transaction with this device (for `pause_between_requests`).
+    var lastRequestEnd: Int64 = 0
 
-    let pollInterval: Int64
-    let summaryInterval: Int64
+    let timeout: Int64
+    let pauseBetweenRequests: Int64
+    let pauseAfterConnect: Int64
+    let degradeFor: Int64
 
     init(_ definition: DeviceDefinition, summaryInterval: Duration, topics: Topics) {
         self.definition = definition
-        self.plan = ReadPlanner.plan(definition.channels)
+        let plan = ReadPlanner.plan(definition)
+        self.plan = plan
         self.statusTopic = topics.deviceStatus(definition.id)
         self.summaryTopic = topics.summary(definition.id)
-        self.channels = definition.channels.map(ChannelRuntime.init)
-        self.slots = self.plan.requests.map { request in
-            request.channels.map { definition.channels[$0].address - request.address }
+        var groupOf = [Int](repeating: 0, count: definition.channels.count)
+        for (g, group) in plan.groups.enumerated() {
+            for request in group.requests { for c in request.channels { groupOf[c] = g } }
         }
-        self.timestamps = RingBuffer(capacity: RingLayout.timestampCapacity(definition), initial: 0)
+        self.channels = definition.channels.indices.map { ChannelRuntime(definition.channels[$0], group: groupOf[$0]) }
+        let capacities = RingLayout.timestampCapacities(definition, plan: plan)
+        self.groups = plan.groups.indices.map {
+            PollGroupRuntime(plan.groups[$0], channels: definition.channels, timestampCapacity: capacities[$0])
+        }
         self.words = .allocate(capacity: 125)
         self.words.initialize(repeating: 0)
         self.bits = .allocate(capacity: 2000)
         self.bits.initialize(repeating: 0)
-        // Bound of one summary: fixed part + per channel its escaped id and unit and 6 numbers of ≤ 24 bytes.
-        let perChannel = definition.channels.reduce(0) { $0 + 6 * ($1.id.utf8.count + $1.unit.utf8.count) + 256 }
+        // Bound of one summary: fixed part + per channel its escaped id, unit and text and 6 numbers of ≤ 24 bytes.
+        let perChannel = definition.channels.reduce(0) {
+            $0 + 6 * ($1.id.utf8.count + $1.unit.utf8.count) + ($1.type == .string ? 12 * $1.length : 0) + 288
+        }
         self.writer = JSONWriter(capacity: 512 + perChannel)
-        self.pollInterval = definition.pollInterval.nanoseconds
         self.summaryInterval = summaryInterval.nanoseconds
+        self.timeout = definition.timeout.nanoseconds
+        self.pauseBetweenRequests = definition.pauseBetweenRequests.nanoseconds
+        self.pauseAfterConnect = definition.pauseAfterConnect.nanoseconds
+        self.degradeFor = definition.degradeFor.nanoseconds
         let now = MonotonicClock.now()
-        self.nextPoll = now
         self.nextSummary = now + self.summaryInterval
         self.intervalStartWall = WallClock.nowMilliseconds()
     }
@@ -60,90 +76,142 @@ final class DeviceRuntime {
     deinit {
         self.words.deallocate()
         self.bits.deallocate()
+        for c in self.channels { c.release() }
+        self.latency.release()
     }
 
     /// What one poll cycle came to.
     struct CycleResult {
+        var succeeded = 0
         var failed = 0
-        var timedOut = 0
+        /// Requests answered with an exception that shows the device itself is alive (not 10/11, which a gateway
+        /// sends for a dead device behind it).
+        var answeredWithException = 0
         var firstError: ModbusError?
         var linkDown = false
+
+        /// No request got any answer from the device.
+        var noAnswer: Bool { self.succeeded == 0 && self.answeredWithException == 0 && self.failed > 0 }
     }
 
-    /// Reads every request of the plan, decodes, and pushes one sample (NaN when its read failed) into every
-    /// channel ring.
-    func poll(_ connection: ModbusConnection) -> CycleResult {
+    /// The earliest time one of the device's groups is due (or its degradation ends).
+    var nextDue: Int64 {
+        let due = self.groups.map(\.nextPoll).min() ?? .max
+        return self.state == .degraded ? max(due, self.degradedUntil) : due
+    }
+
+    /// Runs one cycle of group `g`: every request (with retries and pauses), decoding into the channel rings.
+    /// `waitForBus(earliest)` waits until the monotonic time `earliest` and whatever the bus requires (turnaround)
+    /// and returns false when the agent is stopping.
+    func poll(group g: Int, on connection: ModbusConnection, waitForBus: (Int64) -> Bool) -> CycleResult {
         var result = CycleResult()
         connection.setUnit(self.definition.unit)
-        self.timestamps.push(MonotonicClock.now())
-        for (r, request) in self.plan.requests.enumerated() {
+        connection.setTimeout(nanoseconds: self.timeout)
+        self.counters.polls += 1
+        self.groups[g].timestamps.push(MonotonicClock.now())
+        for r in self.groups[g].requests.indices {
             if result.linkDown {
-                self.pushMissing(request: r)
+                self.markFailed(group: g, request: r)
                 continue
             }
-            do throws(ModbusError) {
-                if request.table.holdsBits {
-                    try connection.readBits(request.table, address: request.address,
-                                            into: UnsafeMutableBufferPointer(rebasing: self.bits[0..<request.count]))
-                } else {
-                    try connection.readRegisters(request.table, address: request.address,
-                                                 into: UnsafeMutableBufferPointer(rebasing: self.words[0..<request.count]))
-                }
-            } catch {
-                result.failed += 1
-                if result.firstError == nil { result.firstError = error }
-                switch error.kind {
-                case .timedOut:
-                    result.timedOut += 1
-                    connection.flush()
-                case .protocolViolation:
-                    connection.flush()
-                default:
+            let request = self.groups[g].requests[r]
+            var lastError: ModbusError?
+            for attempt in 0...self.definition.retries {
+                guard waitForBus(self.lastRequestEnd + self.pauseBetweenRequests) else {
+                    lastError = ModbusError(.timedOut, during: .read(unit: self.definition.unit, table: request.table,
+                                                                      address: request.address, count: request.count))
                     break
                 }
-                if error.requiresReconnect { result.linkDown = true }
-                self.pushMissing(request: r)
-                continue
+                let start = MonotonicClock.now()
+                do throws(ModbusError) {
+                    try self.read(request, on: connection)
+                    self.lastRequestEnd = MonotonicClock.now()
+                    self.latency.add(milliseconds: Double(self.lastRequestEnd - start) / 1e6)
+                    lastError = nil
+                    break
+                } catch {
+                    self.lastRequestEnd = MonotonicClock.now()
+                    lastError = error
+                    var retryable = false
+                    switch error.kind {
+                    case .timedOut:
+                        self.counters.timeouts += 1
+                        connection.flush()
+                        retryable = true
+                    case .protocolViolation:
+                        connection.flush()
+                        retryable = true
+                    case .exception(let e):
+                        retryable = e == .serverDeviceBusy || e == .acknowledge
+                    default:
+                        break
+                    }
+                    if error.requiresReconnect || !retryable || attempt == self.definition.retries { break }
+                }
             }
-            self.decode(request: r)
+            if let error = lastError {
+                result.failed += 1
+                self.counters.errors += 1
+                if result.firstError == nil { result.firstError = error }
+                if case .exception(let e) = error.kind, e != .gatewayPathUnavailable, e != .gatewayTargetFailedToRespond {
+                    result.answeredWithException += 1
+                }
+                if error.requiresReconnect { result.linkDown = true }
+                self.markFailed(group: g, request: r)
+            } else {
+                result.succeeded += 1
+                self.decode(group: g, request: r)
+            }
         }
         return result
     }
 
-    private func decode(request r: Int) {
-        let request = self.plan.requests[r]
-        let offsets = self.slots[r]
+    private func read(_ request: ReadRequest, on connection: ModbusConnection) throws(ModbusError) {
+        if request.table.holdsBits {
+            try connection.readBits(request.table, address: request.address,
+                                    into: UnsafeMutableBufferPointer(rebasing: self.bits[0..<request.count]))
+        } else {
+            try connection.readRegisters(request.table, address: request.address,
+                                         into: UnsafeMutableBufferPointer(rebasing: self.words[0..<request.count]))
+        }
+    }
+
+    private func decode(group g: Int, request r: Int) {
+        let request = self.groups[g].requests[r]
+        let offsets = self.groups[g].offsets[r]
         for (k, index) in request.channels.enumerated() {
             let offset = offsets[k]
-            let type = self.channels[index].type
             var value: Double
             if request.table.holdsBits {
                 value = self.bits[offset] != 0 ? 1 : 0
             } else {
-                let words = UnsafeBufferPointer(rebasing: self.words[offset..<(offset + type.registerCount)])
-                value = RegisterDecoder.decode(words, as: type, order: self.channels[index].order)
+                let codec = self.channels[index].codec
+                let words = UnsafeBufferPointer(rebasing: self.words[offset..<(offset + codec.registerCount)])
+                value = codec.decode(words)
+                if codec.type == .string {
+                    _ = self.channels[index].lastWords.update(fromContentsOf: words)
+                } else {
+                    value = self.channels[index].scaling.apply(value)
+                }
             }
-            value = self.channels[index].scaling.apply(value)
             if !value.isFinite { value = .nan }  // a NaN/Inf float from the PLC counts as no sample
             self.channels[index].ring.push(value)
             self.channels[index].summary.add(value)
+            self.channels[index].lastFailed = false
         }
     }
 
-    private func pushMissing(request r: Int) {
-        for index in self.plan.requests[r].channels {
+    private func markFailed(group g: Int, request r: Int) {
+        for index in self.groups[g].requests[r].channels {
             self.channels[index].ring.push(.nan)
+            self.channels[index].lastFailed = true
         }
     }
 
-    /// Pushes a missing sample into every ring (a cycle that could not run: not connected).
-    func pushMissingCycle() {
-        self.timestamps.push(MonotonicClock.now())
-        for index in self.channels.indices { self.channels[index].ring.push(.nan) }
-    }
+    // MARK: Payloads
 
     /// Builds the summary of the interval that ends now into `writer`, and starts the next interval.
-    /// `{"v":1,"seq":N,"ts":…,"from":…,"to":…,"channels":{"<id>":{"n":…,"min":…,"max":…,"mean":…,"std":…,"last":…,"unit":"…"}}}`
+    /// `{"v":1,"seq":N,"ts":…,"from":…,"to":…,"channels":{"<id>":{"n":…,"min":…,"max":…,"mean":…,"std":…,"last":…,"unit":"…","q":"good"}}}`
     func buildSummary(nowWall: Int64) {
         self.seq += 1
         let w = self.writer
@@ -168,19 +236,26 @@ final class DeviceRuntime {
             w.key("n")
             w.integer(c.summary.count)
             if c.summary.count > 0 {
-                w.key("min")
-                self.sample(c.summary.min, c.singlePrecision)
-                w.key("max")
-                self.sample(c.summary.max, c.singlePrecision)
-                w.key("mean")
-                self.sample(c.summary.mean, c.singlePrecision)
-                w.key("std")
-                self.sample(c.summary.standardDeviation, c.singlePrecision)
-                w.key("last")
-                self.sample(c.summary.last, c.singlePrecision)
+                if c.isString {
+                    w.key("last")
+                    w.string(c.codec.text(UnsafeBufferPointer(c.lastWords)))
+                } else {
+                    w.key("min")
+                    self.sample(c.summary.min, c.singlePrecision)
+                    w.key("max")
+                    self.sample(c.summary.max, c.singlePrecision)
+                    w.key("mean")
+                    self.sample(c.summary.mean, c.singlePrecision)
+                    w.key("std")
+                    self.sample(c.summary.standardDeviation, c.singlePrecision)
+                    w.key("last")
+                    self.sample(c.summary.last, c.singlePrecision)
+                }
             }
             w.key("unit")
             w.string(c.unit)
+            w.key("q")
+            w.string(c.quality.rawValue)
             w.endObject()
             self.channels[index].summary.reset()
         }
@@ -193,9 +268,10 @@ final class DeviceRuntime {
         if singlePrecision { self.writer.number(float32: value) } else { self.writer.number(value) }
     }
 
-    /// `{"state":"online","ts":…}` or `{"state":"offline","ts":…,"error":"…"}`.
+    /// `{"state":"online","ts":…,"polls":…,"errors":…,"timeouts":…,"reconnects":…,"rtt_ms":{"p50":…,"max":…}}`,
+    /// with `"error":"…"` when not online.
     func statusPayload(nowWall: Int64) -> [UInt8] {
-        let w = JSONWriter(capacity: 512 + 6 * (self.error?.utf8.count ?? 0))
+        let w = JSONWriter(capacity: 768 + 6 * (self.error?.utf8.count ?? 0))
         w.beginObject()
         w.key("state")
         w.string((self.state ?? .offline).rawValue)
@@ -205,7 +281,25 @@ final class DeviceRuntime {
             w.key("error")
             w.string(error)
         }
+        w.key("polls")
+        w.integer(self.counters.polls)
+        w.key("errors")
+        w.integer(self.counters.errors)
+        w.key("timeouts")
+        w.integer(self.counters.timeouts)
+        w.key("reconnects")
+        w.integer(self.counters.reconnects)
+        w.key("rtt_ms")
+        w.beginObject()
+        w.key("p50")
+        if self.latency.isEmpty { w.null() } else { w.number(Self.round3(self.latency.median())) }
+        w.key("max")
+        if self.latency.isEmpty { w.null() } else { w.number(Self.round3(self.latency.maximum)) }
+        w.endObject()
         w.endObject()
         return Array(w.bytes)
     }
+
+    /// Milliseconds to the microsecond.
+    static func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 }

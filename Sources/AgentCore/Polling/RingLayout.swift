@@ -2,16 +2,20 @@ import BoardFile
 import Detectors
 
 /// The ring memory a device preallocates: one `Double` per channel sample, plus one shared `Int64` monotonic
-/// timestamp per poll cycle (as many as the largest channel window). The agent allocates exactly this; `otsentry
-/// check` reports it.
+/// timestamp per cycle of each poll group (as many as the largest window in the group). The agent allocates
+/// exactly this; `otsentry check` reports it.
 public enum RingLayout {
-    public static func timestampCapacity(_ device: DeviceDefinition) -> Int {
-        device.channels.map(\.window).max() ?? 1
+    /// Timestamp ring capacity of each group of the plan.
+    public static func timestampCapacities(_ device: DeviceDefinition, plan: ReadPlan) -> [Int] {
+        plan.groups.map { group in
+            group.requests.flatMap(\.channels).map { device.channels[$0].window }.max() ?? 1
+        }
     }
 
     public static func bytes(_ device: DeviceDefinition) -> Int {
-        device.channels.reduce(0) { $0 + RingBuffer<Double>.storageBytes(capacity: $1.window) }
-            + RingBuffer<Int64>.storageBytes(capacity: self.timestampCapacity(device))
+        let plan = ReadPlanner.plan(device)
+        return device.channels.reduce(0) { $0 + RingBuffer<Double>.storageBytes(capacity: $1.window) }
+            + self.timestampCapacities(device, plan: plan).reduce(0) { $0 + RingBuffer<Int64>.storageBytes(capacity: $1) }
     }
 
     public static func bytes(_ board: Board) -> Int {
