@@ -65,6 +65,10 @@ let package = Package(
         .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "BoardFile", "Detectors", "TestSupport"]),
         .testTarget(
+            name: "InteropTests", dependencies: ["TestSupport", "Modbus", "Registers"], path: "Tests/Interop",
+            exclude: ["pymodbus_cases.py"]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "Modbus", "Mosquitto", "Registers"]
         ),

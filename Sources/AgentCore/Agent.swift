@@ -28,38 +28,11 @@ public final class Agent {
         }
         let topics = Topics(board: board)
         var workers: [BusWorker] = []
-        // Devices sharing a serial port, or a TCP address (a gateway with several units), share one bus.
-        var buses: [(key: String, devices: [DeviceDefinition])] = []
-        for device in board.devices {
-            if let i = buses.firstIndex(where: { $0.key == device.transport.busKey }) {
-                buses[i].devices.append(device)
-            } else {
-                buses.append((device.transport.busKey, [device]))
-            }
-        }
-        for bus in buses {
-            let first = bus.devices[0]
-            let connection: ModbusConnection
-            var turnaround: Duration = .zero
-            var name = first.id
-            do {
-                switch first.transport {
-                case .tcp(let endpoint):
-                    connection = try ModbusConnection(tcpHost: endpoint.host, port: endpoint.port)
-                case .rtu(let portName):
-                    guard let port = board.port(named: portName) else { preconditionFailure("validated board") }
-                    connection = try ModbusConnection(serialDevice: port.device, baud: port.baud,
-                                                      parity: port.parity.letter, dataBits: port.dataBits,
-                                                      stopBits: port.stopBits, rs485: port.rs485)
-                    turnaround = port.turnaround
-                    name = portName
-                }
-            } catch {
-                throw .modbus(device: first.id, error)
-            }
+        for bus in try BusLayout.build(board) {
             let runtimes = bus.devices.map { DeviceRuntime($0, summaryInterval: board.summaryInterval, topics: topics) }
-            workers.append(BusWorker(name: name, connection: connection, devices: runtimes, turnaround: turnaround,
-                                     publisher: self.publisher, logger: logger, stop: self.stop))
+            workers.append(BusWorker(name: bus.name, connection: bus.connection, devices: runtimes,
+                                     turnaround: bus.turnaround, publisher: self.publisher, logger: logger,
+                                     stop: self.stop))
         }
         self.workers = workers
     }

@@ -174,15 +174,64 @@ public final class ModbusServer: @unchecked Sendable {
         modbus_set_socket(self.context, -1)
     }
 
+    /// RTU serving with our own framing. libmodbus' RTU server (3.1.6) assumes that a request to another unit is
+    /// followed by that unit's answer and discards the next frame whatever it is (`confirmation_to_ignore`): with a
+    /// dead unit on the bus it drops the next request to itself. A real slave frames by length and CRC instead, and
+    /// so does this loop; libmodbus still builds every reply.
     private func serveSerial() {
-        let query = UnsafeMutablePointer<UInt8>.allocate(capacity: Int(MODBUS_RTU_MAX_ADU_LENGTH))
-        defer { query.deallocate() }
-        let header = Int(modbus_get_header_length(self.context))
+        let fd = modbus_get_socket(self.context)
+        var buffer = [UInt8](repeating: 0, count: 512)
+        var count = 0
+        let served = Set(self.maps.keys)
         while !self.stopping.load(ordering: .acquiring) {
-            let rc = modbus_receive(self.context, query)
-            if rc > 0 { _ = self.handle(query, length: rc, header: header) }
-            if rc == -1 && errno != ETIMEDOUT { modbus_flush(self.context) }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&pfd, 1, 50) <= 0 {
+                count = 0  // silence: drop any partial frame
+                continue
+            }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n <= 0 { continue }
+            count += n
+            while count >= 2 {
+                guard let length = Self.rtuRequestLength(buffer, count: count) else {
+                    count = 0  // unknown function: resynchronise at the next silence
+                    break
+                }
+                if count < length { break }
+                if Self.crc16(buffer, length - 2) == UInt16(buffer[length - 2]) | UInt16(buffer[length - 1]) << 8,
+                   served.contains(buffer[0])
+                {
+                    buffer.withUnsafeMutableBufferPointer { _ = self.handle($0.baseAddress!, length: Int32(length), header: 1) }
+                }
+                buffer.withUnsafeMutableBufferPointer { p in
+                    for i in 0..<(count - length) { p[i] = p[i + length] }
+                }
+                count -= length
+            }
+            if count == buffer.count { count = 0 }
         }
+    }
+
+    /// The length of an RTU request frame (unit, function, data, CRC) from its first bytes; nil when unknown.
+    static func rtuRequestLength(_ b: [UInt8], count: Int) -> Int? {
+        switch b[1] {
+        case 1, 2, 3, 4, 5, 6: return 8
+        case 0x11: return 4
+        case 0x2B: return 7
+        case 15, 16: return count >= 7 ? 9 + Int(b[6]) : Int.max
+        case 0x17: return count >= 11 ? 13 + Int(b[10]) : Int.max
+        default: return nil
+        }
+    }
+
+    /// Modbus RTU CRC-16 (polynomial 0xA001, initial 0xFFFF), sent low byte first.
+    static func crc16(_ b: [UInt8], _ count: Int) -> UInt16 {
+        var crc: UInt16 = 0xFFFF
+        for i in 0..<count {
+            crc ^= UInt16(b[i])
+            for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0xA001 : crc >> 1 }
+        }
+        return crc
     }
 
     /// Answers one request as the hook says; returns false when the connection should be closed.

@@ -8,7 +8,23 @@ enum ExitStatus {
     static let config: Int32 = 78
 
     static func printError(_ text: String) {
-        var line = text + "\n"
-        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        self.write(text + "\n", to: 2)
+    }
+
+    /// Writes to stdout at once (unbuffered: a live view must show each frame when it is drawn).
+    static func printOut(_ text: String) {
+        self.write(text, to: 1)
+    }
+
+    private static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
     }
 }

@@ -24,7 +24,15 @@ struct BoardLoaderTests {
         #expect(pressure.window == 600 && pressure.unit == "bar")
         #expect(pressure.simulation?.faults.first?.kind == .spike)
         #expect(press.channels[1].scaling == Scaling(scale: 0.1, offset: 0))
-        #expect(press.channels[6].type == .bool && press.channels[7].type == .bool)  // type defaults to bool on bit tables
+        let byID = Dictionary(uniqueKeysWithValues: press.channels.map { ($0.id, $0) })
+        // type defaults to bool on bit tables
+        #expect(byID["pump_running"]?.type == .bool && byID["guard_door_closed"]?.type == .bool)
+        #expect(byID["alarm_active"]?.type == .bit && byID["alarm_active"]?.bit == 0)
+        #expect(byID["press_mode"]?.type == .uint8 && byID["press_mode"]?.byte == .high)
+        #expect(byID["recipe"]?.type == .string && byID["recipe"]?.length == 8)
+        #expect(byID["recipe"]?.pollInterval == .seconds(5))
+        #expect(byID["pressure_setpoint"]?.table == .holding && byID["pressure_setpoint"]?.address == 200)
+        #expect(byID["pressure_setpoint"]?.modiconNumber == 40201)
     }
 
     @Test func appliesDefaults() throws {
@@ -79,6 +87,69 @@ struct BoardLoaderTests {
                   - {id: d, table: discrete, address: 0}
             """, file: "x.yaml")
         #expect(board.devices[0].channels.count == 4)
+    }
+}
+
+struct FieldBoardTests {
+    @Test func readsSerialPortsAndRTUDevices() throws {
+        let board = try BoardLoader.parse("""
+            gateway: g1
+            mqtt: {url: "mqtt://broker"}
+            ports:
+              rs485-1: {device: /dev/ttyS1, baud: 19200, parity: even, rs485: true, turnaround: 5ms}
+              usb-0: {device: /dev/ttyUSB0, baud: 9600, parity: none, stop_bits: 2}
+            devices:
+              - id: meter-1
+                rtu: rs485-1
+                unit: 11
+                retries: 2
+                pause_between_requests: 20ms
+                pause_after_connect: 1s
+                max_gap: 0
+                max_registers: 60
+                degrade_after: 5
+                degrade_for: 2m
+                channels:
+                  - {id: v1, register: 30001, type: float32, order: CDAB}
+                  - {id: alarm, register: 40010, type: bit, bit: 15}
+                  - {id: serial, register: 400100, type: string, length: 10, order: BADC}
+                  - {id: relay, register: 17}
+                  - {id: door, register: 10003}
+              - id: drive
+                rtu: usb-0
+                unit: 2
+                channels:
+                  - {id: hz, table: holding, address: 0x2103, type: uint16, scale: 0.01, poll_interval: 250ms}
+                  - {id: t, table: input, address: 5, type: float16}
+                  - {id: lo, table: input, address: 6, type: int8}
+                  - {id: hi, table: input, address: 6, type: uint8, byte: high}
+            """, file: "rtu.yaml")
+        #expect(board.ports.map(\.name) == ["rs485-1", "usb-0"])
+        let port = try #require(board.port(named: "rs485-1"))
+        #expect(port.device == "/dev/ttyS1" && port.baud == 19200 && port.parity == .even && port.rs485)
+        #expect(port.turnaround == .milliseconds(5) && port.settingsDescription == "/dev/ttyS1 19200 8E1 rs485")
+        #expect(board.port(named: "usb-0")?.settingsDescription == "/dev/ttyUSB0 9600 8N2")
+        let meter = board.devices[0]
+        #expect(meter.transport == .rtu(port: "rs485-1") && meter.unit == 11 && meter.retries == 2)
+        #expect(meter.pauseBetweenRequests == .milliseconds(20) && meter.pauseAfterConnect == .seconds(1))
+        #expect(meter.maxGap == 0 && meter.maxRegisters == 60 && meter.degradeAfter == 5 && meter.degradeFor == .seconds(120))
+        let resolved = meter.channels.map { "\($0.table) \($0.address)" }
+        #expect(resolved == ["input 0", "holding 9", "holding 99", "coil 16", "discrete 2"])
+        #expect(meter.channels[2].length == 10 && meter.channels[2].order == .BADC)
+        let drive = board.devices[1]
+        #expect(drive.channels[0].address == 0x2103 && drive.channels[0].pollInterval == .milliseconds(250))
+        #expect(drive.channels[2].byte == .low && drive.channels[3].byte == .high)
+    }
+
+    @Test func modiconNumbers() {
+        #expect(ModiconAddress.resolve(1)! == (.coil, 0))
+        #expect(ModiconAddress.resolve(10001)! == (.discrete, 0))
+        #expect(ModiconAddress.resolve(30001)! == (.input, 0))
+        #expect(ModiconAddress.resolve(40101)! == (.holding, 100))
+        #expect(ModiconAddress.resolve(465_536)! == (.holding, 65535))
+        #expect(ModiconAddress.resolve(365_536)! == (.input, 65535))
+        #expect(ModiconAddress.resolve(20001) == nil)
+        #expect(ModiconAddress.resolve(50001) == nil)
     }
 }
 

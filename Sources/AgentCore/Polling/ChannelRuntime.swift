@@ -14,14 +14,21 @@ struct ChannelRuntime {
     let singlePrecision: Bool
     /// Ring of engineering values, one per cycle of its group (NaN when the read failed).
     let ring: RingBuffer<Double>
-    /// The last registers read, for strings (their text is built only when a summary is written).
+    /// The last registers read: for strings (their text is built only when a summary is written), and for every
+    /// register channel when the raw contents are shown (`otsentry poll`).
     let lastWords: UnsafeMutableBufferPointer<UInt16>
+    let keepsWords: Bool
+    /// Monotonic time of the last good sample (0: none yet), and its value.
+    var lastGood: Int64 = 0
+    var lastValue = Double.nan
     /// Statistics of the current summary interval.
     var summary = RunningSummary()
     /// The channel's last read failed.
     var lastFailed = false
+    /// A read of the channel was attempted in the current summary interval.
+    var attempted = false
 
-    init(_ definition: ChannelDefinition, group: Int) {
+    init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false) {
         self.id = definition.id
         self.unit = definition.unit
         self.codec = definition.codec
@@ -29,14 +36,17 @@ struct ChannelRuntime {
         self.group = group
         self.singlePrecision = definition.type == .float32 && definition.scaling.isIdentity
         self.ring = RingBuffer(capacity: definition.window, initial: .nan)
-        self.lastWords = .allocate(capacity: definition.type == .string ? definition.length : 0)
+        self.keepsWords = !definition.table.holdsBits && (captureRaw || definition.type == .string)
+        self.lastWords = .allocate(capacity: self.keepsWords ? definition.width : 0)
         self.lastWords.initialize(repeating: 0)
     }
 
     var isString: Bool { self.codec.type == .string }
 
+    /// Bad when a read in the interval failed last; good when the interval has samples; stale otherwise (no
+    /// read in the interval: device degraded or unreachable, or a poll interval longer than the summary's).
     var quality: ChannelQuality {
-        if self.lastFailed { return .bad }
+        if self.attempted && self.lastFailed { return .bad }
         return self.summary.count > 0 ? .good : .stale
     }
 

@@ -39,7 +39,7 @@ final class DeviceRuntime {
     let pauseAfterConnect: Int64
     let degradeFor: Int64
 
-    init(_ definition: DeviceDefinition, summaryInterval: Duration, topics: Topics) {
+    init(_ definition: DeviceDefinition, summaryInterval: Duration, topics: Topics, captureRaw: Bool = false) {
         self.definition = definition
         let plan = ReadPlanner.plan(definition)
         self.plan = plan
@@ -49,7 +49,9 @@ final class DeviceRuntime {
         for (g, group) in plan.groups.enumerated() {
             for request in group.requests { for c in request.channels { groupOf[c] = g } }
         }
-        self.channels = definition.channels.indices.map { ChannelRuntime(definition.channels[$0], group: groupOf[$0]) }
+        self.channels = definition.channels.indices.map {
+            ChannelRuntime(definition.channels[$0], group: groupOf[$0], captureRaw: captureRaw)
+        }
         let capacities = RingLayout.timestampCapacities(definition, plan: plan)
         self.groups = plan.groups.indices.map {
             PollGroupRuntime(plan.groups[$0], channels: definition.channels, timestampCapacity: capacities[$0])
@@ -188,9 +190,10 @@ final class DeviceRuntime {
                 let codec = self.channels[index].codec
                 let words = UnsafeBufferPointer(rebasing: self.words[offset..<(offset + codec.registerCount)])
                 value = codec.decode(words)
-                if codec.type == .string {
+                if self.channels[index].keepsWords {
                     _ = self.channels[index].lastWords.update(fromContentsOf: words)
-                } else {
+                }
+                if codec.type != .string {
                     value = self.channels[index].scaling.apply(value)
                 }
             }
@@ -198,6 +201,11 @@ final class DeviceRuntime {
             self.channels[index].ring.push(value)
             self.channels[index].summary.add(value)
             self.channels[index].lastFailed = false
+            self.channels[index].attempted = true
+            if !value.isNaN {
+                self.channels[index].lastGood = self.lastRequestEnd
+                self.channels[index].lastValue = value
+            }
         }
     }
 
@@ -205,6 +213,7 @@ final class DeviceRuntime {
         for index in self.groups[g].requests[r].channels {
             self.channels[index].ring.push(.nan)
             self.channels[index].lastFailed = true
+            self.channels[index].attempted = true
         }
     }
 
@@ -258,6 +267,7 @@ final class DeviceRuntime {
             w.string(c.quality.rawValue)
             w.endObject()
             self.channels[index].summary.reset()
+            self.channels[index].attempted = false
         }
         w.endObject()
         w.endObject()
