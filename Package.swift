@@ -7,7 +7,11 @@ import PackageDescription
 let package = Package(
     name: "otsentry",
     products: [
-        .executable(name: "otsentry", targets: ["otsentry"])
+        .executable(name: "otsentry", targets: ["otsentry"]),
+        // For the benchmark package under Benchmarks/ (not a public API).
+        .library(name: "AgentCore", targets: ["AgentCore"]),
+        .library(name: "Detectors", targets: ["Detectors"]),
+        .library(name: "BoardFile", targets: ["BoardFile"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
