@@ -28,11 +28,12 @@ public final class Agent {
         }
         let topics = Topics(board: board)
         var workers: [BusWorker] = []
+        let alertIDs = AlertIdentifiers()
         for bus in try BusLayout.build(board) {
             let runtimes = bus.devices.map { DeviceRuntime($0, summaryInterval: board.summaryInterval, topics: topics) }
             workers.append(BusWorker(name: bus.name, connection: bus.connection, devices: runtimes,
-                                     turnaround: bus.turnaround, publisher: self.publisher, logger: logger,
-                                     stop: self.stop))
+                                     turnaround: bus.turnaround, publisher: self.publisher, alertIDs: alertIDs,
+                                     gateway: board.gateway, logger: logger, stop: self.stop))
         }
         self.workers = workers
     }

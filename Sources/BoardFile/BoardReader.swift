@@ -1,3 +1,4 @@
+import Detectors
 import Registers
 import YAML
 
@@ -12,7 +13,7 @@ struct BoardReader {
                              "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
                              "degrade_for", "channels"]
     static let channelKeys = ["id", "register", "table", "address", "type", "order", "byte", "bit", "length", "scale",
-                              "offset", "unit", "window", "poll_interval", "simulate"]
+                              "offset", "unit", "window", "poll_interval", "period", "detectors", "simulate"]
     static let simulateKeys = ["level", "noise", "cycle", "amplitude", "repeat", "seed", "faults", "text"]
     static let faultKeys = ["kind", "at", "for", "magnitude", "value"]
 
@@ -296,7 +297,13 @@ struct BoardReader {
         let unit = m.string("unit", maxLength: ChannelDefinition.maxUnitLength)?.0 ?? ""
         let window = m.integer("window", in: 2...ChannelDefinition.maxWindow) ?? ChannelDefinition.defaultWindow
         let pollInterval = m.duration("poll_interval", in: Self.pollRange)
+        let period = m.duration("period", in: .milliseconds(100)...(.seconds(31 * 86400)))
         let simulation = m.node("simulate").flatMap { self.readSimulation($0, path: m.child("simulate")) }
+        var detectors = DetectorBankConfiguration.default
+        if let node = m.node("detectors") {
+            detectors = self.readDetectors(node, path: m.child("detectors"), window: window)
+        }
+        detectors.period = period.map(\.seconds)
 
         // Keys that belong to one type only.
         var byte = ByteSelect.low
@@ -340,7 +347,7 @@ struct BoardReader {
         return ChannelDefinition(id: id, table: table, address: address, type: type, order: order, byte: byte, bit: bit,
                                  length: length, scaling: Scaling(scale: scale, offset: offset), unit: unit,
                                  window: window, pollInterval: pollInterval, modiconNumber: modicon,
-                                 simulation: simulation, mark: m.mapping.mark)
+                                 simulation: simulation, detectors: detectors, period: period, mark: m.mapping.mark)
     }
 
     func readSimulation(_ node: YAMLNode, path: String) -> SimulationDefinition? {

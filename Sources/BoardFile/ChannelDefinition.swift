@@ -1,3 +1,4 @@
+import Detectors
 import Registers
 import YAML
 
@@ -26,12 +27,17 @@ public struct ChannelDefinition: Sendable, Hashable {
     public var modiconNumber: Int?
     /// How `otsentry simulate` animates this channel (ignored by the agent).
     public var simulation: SimulationDefinition?
+    /// The detectors watching the channel (`detectors:`; the default bank when absent).
+    public var detectors: DetectorBankConfiguration
+    /// The signal's period, when the channel declares one (`period:`), for seasonal baselines.
+    public var period: Duration?
     public var mark: YAMLMark
 
     public init(id: String, table: RegisterTable, address: Int, type: DataType, order: ByteOrder = .ABCD,
                 byte: ByteSelect = .low, bit: Int = 0, length: Int = 1, scaling: Scaling = .identity,
                 unit: String = "", window: Int = ChannelDefinition.defaultWindow, pollInterval: Duration? = nil,
                 modiconNumber: Int? = nil, simulation: SimulationDefinition? = nil,
+                detectors: DetectorBankConfiguration = .default, period: Duration? = nil,
                 mark: YAMLMark = YAMLMark(line: 1, column: 1)) {
         self.id = id
         self.table = table
@@ -47,6 +53,8 @@ public struct ChannelDefinition: Sendable, Hashable {
         self.pollInterval = pollInterval
         self.modiconNumber = modiconNumber
         self.simulation = simulation
+        self.detectors = detectors
+        self.period = period
         self.mark = mark
     }
 

@@ -27,12 +27,16 @@ struct BoardOptions: ParsableArguments {
 
     /// Loads the board, or prints every diagnostic on stderr and exits with 78 (EX_CONFIG).
     func loadBoard() throws -> Board {
+        try Self.load(self.board)
+    }
+
+    static func load(_ path: String) throws -> Board {
         do {
-            return try BoardLoader.load(path: self.board)
+            return try BoardLoader.load(path: path)
         } catch {
             ExitStatus.printError("\(error)")
             if case .invalid(let d) = error {
-                ExitStatus.printError("\(self.board): \(d.count) error\(d.count == 1 ? "" : "s")")
+                ExitStatus.printError("\(path): \(d.count) error\(d.count == 1 ? "" : "s")")
             }
             throw ExitCode(ExitStatus.config)
         }

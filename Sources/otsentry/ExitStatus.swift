@@ -3,8 +3,10 @@ import Glibc
 /// sysexits(3) codes used by the command-line tool.
 enum ExitStatus {
     static let usage: Int32 = 64
+    static let dataError: Int32 = 65
     static let unavailable: Int32 = 69
     static let software: Int32 = 70
+    static let cannotCreate: Int32 = 73
     static let config: Int32 = 78
 
     static func printError(_ text: String) {

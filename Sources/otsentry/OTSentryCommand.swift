@@ -10,6 +10,6 @@ struct OTSentryCommand: ParsableCommand {
             Exit status: 0 success, 64 usage error, 69 a peer could not be used, 78 invalid or unreadable board.
             """,
         version: AgentVersionText.value,
-        subcommands: [RunCommand.self, CheckCommand.self, PollCommand.self, SimulateCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, PollCommand.self, SimulateCommand.self, ReplayCommand.self]
     )
 }

@@ -97,6 +97,12 @@ public final class Publisher: Sendable {
         self.setRetained(topic, payload, publish: true)
     }
 
+    /// Deletes a retained message (an empty retained message) and forgets it.
+    public func clearRetained(topic: String) {
+        self.retained.withLock { list in list.removeAll { $0.topic == topic } }
+        _ = try? self.client.publish(MQTTMessage(topic: topic, payload: [], qos: Self.statusQoS, retain: true))
+    }
+
     private func setRetained(_ topic: String, _ payload: [UInt8], publish: Bool) {
         self.retained.withLock { list in
             if let i = list.firstIndex(where: { $0.topic == topic }) {

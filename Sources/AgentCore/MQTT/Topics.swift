@@ -5,6 +5,8 @@ import BoardFile
 /// - `<prefix>/<gateway>/status`: gateway status, retained; also the will.
 /// - `<prefix>/<gateway>/<device>/status`: device status, retained.
 /// - `<prefix>/<gateway>/<device>/summary`: periodic summary, not retained.
+/// - `<prefix>/<gateway>/alerts`: every alert event, not retained.
+/// - `<prefix>/<gateway>/<device>/<channel>/alert/<detector>`: an open alert, retained; emptied on close.
 public struct Topics: Sendable, Hashable {
     public var root: String
 
@@ -21,4 +23,12 @@ public struct Topics: Sendable, Hashable {
     public func deviceStatus(_ device: String) -> String { "\(self.root)/\(device)/status" }
 
     public func summary(_ device: String) -> String { "\(self.root)/\(device)/summary" }
+
+    /// Every alert event of the gateway, not retained.
+    public var alerts: String { "\(self.root)/alerts" }
+
+    /// The current state of one alert: retained while open, cleared (empty retained message) on close.
+    public func alert(device: String, channel: String, detector: String) -> String {
+        "\(self.root)/\(device)/\(channel)/alert/\(detector)"
+    }
 }

@@ -1,4 +1,5 @@
 import BoardFile
+import Detectors
 import Logging
 import Modbus
 import Posix
@@ -18,16 +19,52 @@ final class BusWorker: @unchecked Sendable {
     private var reconnectAt: Int64 = 0
     private var everConnected = false
     private var thread: PosixThread?
+    private let alertIDs: AlertIdentifiers
+    private let gateway: String
 
     init(name: String, connection: ModbusConnection, devices: [DeviceRuntime], turnaround: Duration = .zero,
-         publisher: Publisher, logger: Logger, stop: StopSignal) {
+         publisher: Publisher, alertIDs: AlertIdentifiers, gateway: String, logger: Logger, stop: StopSignal) {
         self.name = name
         self.connection = connection
         self.devices = devices
         self.turnaround = turnaround.nanoseconds
         self.publisher = publisher
+        self.alertIDs = alertIDs
+        self.gateway = gateway
         self.logger = logger
         self.stop = stop
+        for device in devices {
+            device.onAlert = { [unowned self, unowned device] channel, event in
+                self.publishAlert(event, device: device, channel: channel)
+            }
+        }
+    }
+
+    /// One alert event: to `<prefix>/<gateway>/alerts`, and as the retained state of the alert's own topic
+    /// (emptied on close).
+    private func publishAlert(_ event: AlertEvent, device: DeviceRuntime, channel index: Int) {
+        let channel = device.definition.channels[index]
+        let id = AlertIdentifiers.text(self.alertIDs.next())
+        let payload = AlertPayload.build(event, id: id, gateway: self.gateway, device: device.definition.id,
+                                         channel: channel.id, unit: channel.unit, nowWall: WallClock.nowMilliseconds())
+        payload.withUnsafeBytes {
+            self.publisher.publish(topic: self.publisher.topics.alerts, payload: $0, qos: Publisher.statusQoS)
+        }
+        let topic = device.channels[index].alertTopics[event.kind.index]
+        if event.transition == .close {
+            self.publisher.clearRetained(topic: topic)
+        } else {
+            self.publisher.publishRetained(topic: topic, payload: payload)
+        }
+        let metadata: Logger.Metadata = [
+            "device": "\(device.definition.id)", "channel": "\(channel.id)", "rule": "\(event.kind.rawValue)",
+            "level": "\(event.severity.rawValue)", "value": "\(event.value)",
+        ]
+        switch event.transition {
+        case .open: self.logger.warning("alert open", metadata: metadata)
+        case .update: self.logger.info("alert update", metadata: metadata)
+        case .close: self.logger.info("alert close", metadata: metadata)
+        }
     }
 
     func start() {

@@ -27,8 +27,14 @@ struct ChannelRuntime {
     var lastFailed = false
     /// A read of the channel was attempted in the current summary interval.
     var attempted = false
+    /// The channel's detectors (nil when it has none).
+    let bank: DetectorBank?
+    /// The highest anomaly score of the interval.
+    var maxScore = 0.0
+    /// Alert topics by detector index (empty for detectors the channel does not have).
+    let alertTopics: [String]
 
-    init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false) {
+    init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false, alertTopic: (DetectorKind) -> String = { _ in "" }) {
         self.id = definition.id
         self.unit = definition.unit
         self.codec = definition.codec
@@ -36,6 +42,10 @@ struct ChannelRuntime {
         self.group = group
         self.singlePrecision = definition.type == .float32 && definition.scaling.isIdentity
         self.ring = RingBuffer(capacity: definition.window, initial: .nan)
+        // Strings hash to a number that only changes; statistical detectors make no sense on them.
+        self.bank = definition.detectors.isEmpty || definition.type == .string ? nil : DetectorBank(definition.detectors)
+        let kinds = definition.detectors.kinds
+        self.alertTopics = DetectorKind.allCases.map { kinds.contains($0) ? alertTopic($0) : "" }
         self.keepsWords = !definition.table.holdsBits && (captureRaw || definition.type == .string)
         self.lastWords = .allocate(capacity: self.keepsWords ? definition.width : 0)
         self.lastWords.initialize(repeating: 0)

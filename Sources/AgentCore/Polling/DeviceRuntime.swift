@@ -33,6 +33,8 @@ final class DeviceRuntime {
     var degradedUntil: Int64 = 0
     /// Monotonic end of the last transaction with this device (for `pause_between_requests`).
     var lastRequestEnd: Int64 = 0
+    /// Receives the alert events of the channels (channel index, event); set by the bus.
+    var onAlert: ((Int, AlertEvent) -> Void)?
 
     let timeout: Int64
     let pauseBetweenRequests: Int64
@@ -49,8 +51,10 @@ final class DeviceRuntime {
         for (g, group) in plan.groups.enumerated() {
             for request in group.requests { for c in request.channels { groupOf[c] = g } }
         }
-        self.channels = definition.channels.indices.map {
-            ChannelRuntime(definition.channels[$0], group: groupOf[$0], captureRaw: captureRaw)
+        self.channels = definition.channels.indices.map { i in
+            ChannelRuntime(definition.channels[i], group: groupOf[i], captureRaw: captureRaw) { kind in
+                topics.alert(device: definition.id, channel: definition.channels[i].id, detector: kind.rawValue)
+            }
         }
         let capacities = RingLayout.timestampCapacities(definition, plan: plan)
         self.groups = plan.groups.indices.map {
@@ -202,6 +206,13 @@ final class DeviceRuntime {
             self.channels[index].summary.add(value)
             self.channels[index].lastFailed = false
             self.channels[index].attempted = true
+            if let bank = self.channels[index].bank {
+                let events = bank.update(value, at: Double(self.lastRequestEnd) / 1e9)
+                if bank.lastScore > self.channels[index].maxScore { self.channels[index].maxScore = bank.lastScore }
+                if events > 0, let onAlert = self.onAlert {
+                    for event in bank.events { onAlert(index, event) }
+                }
+            }
             if !value.isNaN {
                 self.channels[index].lastGood = self.lastRequestEnd
                 self.channels[index].lastValue = value
@@ -265,13 +276,31 @@ final class DeviceRuntime {
             w.string(c.unit)
             w.key("q")
             w.string(c.quality.rawValue)
+            if let bank = c.bank {
+                if bank.configuration.score != nil {
+                    w.key("score")
+                    w.number(c.maxScore)
+                }
+                w.key("alerts")
+                w.integer(bank.openCount)
+            }
             w.endObject()
             self.channels[index].summary.reset()
             self.channels[index].attempted = false
+            self.channels[index].maxScore = 0
         }
         w.endObject()
+        w.key("alerts")
+        w.integer(self.openAlerts)
         w.endObject()
         self.intervalStartWall = nowWall
+    }
+
+    /// Alerts open on the device.
+    var openAlerts: Int {
+        var n = 0
+        for c in self.channels { n += c.bank?.openCount ?? 0 }
+        return n
     }
 
     private func sample(_ value: Double, _ singlePrecision: Bool) {

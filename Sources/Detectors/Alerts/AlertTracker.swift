@@ -1,0 +1,63 @@
+/// The lifecycle of one detector's alert on one channel: `open` when the condition has held for
+/// `minDuration`, `update` at most every `updateInterval` while open and only for a new extreme, `close` once the
+/// condition has been clear for `clearAfter` and `clearSamples` samples. O(1) state, no allocation.
+public struct AlertTracker: Sendable {
+    public let policy: AlertPolicy
+    public private(set) var isOpen = false
+    private var conditionSince = Double.nan
+    private var clearSince = Double.nan
+    private var clearCount = 0
+    private var lastEvent = 0.0
+    /// The largest |score| since the alert opened, and whether it grew since the last event.
+    public private(set) var extreme = 0.0
+    private var newExtreme = false
+    /// When the open alert opened.
+    public private(set) var openedAt = 0.0
+
+    public init(policy: AlertPolicy) { self.policy = policy }
+
+    /// Feeds one sample's condition; returns the event it causes, if any.
+    public mutating func step(at t: Double, active: Bool, score: Double) -> AlertTransition? {
+        if !self.isOpen {
+            guard active else {
+                self.conditionSince = .nan
+                return nil
+            }
+            if self.conditionSince.isNaN { self.conditionSince = t }
+            guard t - self.conditionSince >= self.policy.minDuration else { return nil }
+            self.isOpen = true
+            self.openedAt = t
+            self.lastEvent = t
+            self.extreme = abs(score)
+            self.newExtreme = false
+            self.clearSince = .nan
+            self.clearCount = 0
+            return .open
+        }
+        if active {
+            self.clearSince = .nan
+            self.clearCount = 0
+            if abs(score) > self.extreme {
+                self.extreme = abs(score)
+                self.newExtreme = true
+            }
+            if self.newExtreme && t - self.lastEvent >= self.policy.updateInterval {
+                self.lastEvent = t
+                self.newExtreme = false
+                return .update
+            }
+            return nil
+        }
+        if self.clearSince.isNaN { self.clearSince = t }
+        self.clearCount += 1
+        guard t - self.clearSince >= self.policy.clearAfter && self.clearCount >= self.policy.clearSamples else {
+            return nil
+        }
+        self.isOpen = false
+        self.conditionSince = .nan
+        self.lastEvent = t
+        return .close
+    }
+
+    public mutating func reset() { self = AlertTracker(policy: self.policy) }
+}

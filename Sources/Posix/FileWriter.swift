@@ -1,0 +1,31 @@
+import Glibc
+
+/// Writes whole files (replay output, charts): to `PATH.tmp`, then renamed over `PATH`, so that a reader never
+/// sees half a file.
+public enum FileWriter {
+    public static func write(_ text: String, to path: String) throws(SystemError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .current }
+        var failure: SystemError?
+        var text = text
+        text.withUTF8 { buf in
+            var offset = 0
+            while offset < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = .current
+                    return
+                }
+                offset += n
+            }
+        }
+        if close(fd) != 0 && failure == nil { failure = .current }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        guard rename(temporary, path) == 0 else { throw .current }
+    }
+}
