@@ -15,7 +15,7 @@ struct BoardReader {
     static let channelKeys = ["id", "register", "table", "address", "type", "order", "byte", "bit", "length", "scale",
                               "offset", "unit", "window", "poll_interval", "period", "detectors", "simulate"]
     static let simulateKeys = ["level", "noise", "cycle", "amplitude", "repeat", "seed", "faults", "text"]
-    static let faultKeys = ["kind", "at", "for", "magnitude", "value"]
+    static let faultKeys = ["kind", "at", "for", "magnitude", "value", "detect_within"]
 
     /// Resource bounds on what a board may declare.
     static let maxDevices = 256
@@ -383,7 +383,9 @@ struct BoardReader {
         let magnitude = m.number("magnitude", required: needsMagnitude) ?? 0
         let value = m.number("value", required: kind == .outOfRange) ?? 0
         guard let kind, let at else { return nil }
-        let fault = FaultDefinition(kind: kind, at: at, duration: duration, magnitude: magnitude, value: value)
+        let detectWithin = m.duration("detect_within", in: .milliseconds(1)...(.seconds(86400)))
+        let fault = FaultDefinition(kind: kind, at: at, duration: duration, magnitude: magnitude, value: value,
+                                    detectWithin: detectWithin)
         if let repeatEvery, at + (fault.effectiveDuration ?? .zero) > repeatEvery {
             self.sink.error(m.mapping.mark, path, "the fault ends after the schedule repeats (repeat: "
                                 + "\(DurationFormat.describe(repeatEvery)))")

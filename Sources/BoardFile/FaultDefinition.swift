@@ -20,13 +20,18 @@ public struct FaultDefinition: Sendable, Hashable {
     public var duration: Duration?
     public var magnitude: Double
     public var value: Double
+    /// The detection delay the fault is meant to be caught within (documentation for tests and demos; a drift's
+    /// detection time depends on its slope and the shift detector's settings).
+    public var detectWithin: Duration?
 
-    public init(kind: Kind, at: Duration, duration: Duration? = nil, magnitude: Double = 0, value: Double = 0) {
+    public init(kind: Kind, at: Duration, duration: Duration? = nil, magnitude: Double = 0, value: Double = 0,
+                detectWithin: Duration? = nil) {
         self.kind = kind
         self.at = at
         self.duration = duration
         self.magnitude = magnitude
         self.value = value
+        self.detectWithin = detectWithin
     }
 
     /// The duration in effect: the given one or the kind's default (`nil` = open-ended).

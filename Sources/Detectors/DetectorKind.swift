@@ -21,5 +21,15 @@ public enum DetectorKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    public var index: Int { Self.allCases.firstIndex(of: self)! }
+    /// Position in `allCases`, for per-detector tables.
+    public var index: Int {
+        switch self {
+        case .range: 0
+        case .rate: 1
+        case .spike: 2
+        case .shift: 3
+        case .flatline: 4
+        case .score: 5
+        }
+    }
 }

@@ -11,7 +11,11 @@ public final class DetectorBank: @unchecked Sendable {
     private var shift: ShiftDetector?
     private var flatline: FlatlineDetector?
     private var score: ScoreDetector?
-    private var trackers: [AlertTracker?]
+    /// One tracker per detector kind (unused for kinds not configured), with each kind's warm-up and severity.
+    private let trackers: UnsafeMutableBufferPointer<AlertTracker>
+    private let configured: [Bool]
+    private let warmups: [Int]
+    private let severities: [Severity]
     private let eventBuffer: UnsafeMutableBufferPointer<AlertEvent>
     public private(set) var eventCount = 0
     /// Samples seen (not NaN).
@@ -27,20 +31,28 @@ public final class DetectorBank: @unchecked Sendable {
         self.shift = configuration.shift.map { ShiftDetector($0.parameters) }
         self.flatline = configuration.flatline.map { FlatlineDetector($0.parameters) }
         self.score = configuration.score.map { ScoreDetector($0.parameters) }
-        var trackers = [AlertTracker?](repeating: nil, count: DetectorKind.allCases.count)
-        trackers[DetectorKind.range.index] = configuration.range.map { AlertTracker(policy: $0.policy) }
-        trackers[DetectorKind.rate.index] = configuration.rate.map { AlertTracker(policy: $0.policy) }
-        trackers[DetectorKind.spike.index] = configuration.spike.map { AlertTracker(policy: $0.policy) }
-        trackers[DetectorKind.shift.index] = configuration.shift.map { AlertTracker(policy: $0.policy) }
-        trackers[DetectorKind.flatline.index] = configuration.flatline.map { AlertTracker(policy: $0.policy) }
-        trackers[DetectorKind.score.index] = configuration.score.map { AlertTracker(policy: $0.policy) }
-        self.trackers = trackers
+        let policies: [(AlertPolicy, Int)?] = [
+            configuration.range.map { ($0.policy, $0.warmup) }, configuration.rate.map { ($0.policy, $0.warmup) },
+            configuration.spike.map { ($0.policy, $0.warmup) }, configuration.shift.map { ($0.policy, $0.warmup) },
+            configuration.flatline.map { ($0.policy, $0.warmup) }, configuration.score.map { ($0.policy, $0.warmup) },
+        ]
+        self.trackers = .allocate(capacity: policies.count)
+        for (i, p) in policies.enumerated() {
+            (self.trackers.baseAddress! + i).initialize(to: AlertTracker(policy: p?.0 ?? AlertPolicy()))
+        }
+        self.configured = policies.map { $0 != nil }
+        self.warmups = policies.map { $0?.1 ?? 0 }
+        self.severities = policies.map { $0?.0.severity ?? .low }
         self.eventBuffer = .allocate(capacity: DetectorKind.allCases.count)
         self.eventBuffer.initialize(repeating: AlertEvent(kind: .range, transition: .open, severity: .low, value: 0,
                                                           time: 0, verdict: .quiet, extreme: 0))
     }
 
-    deinit { self.eventBuffer.deallocate() }
+    deinit {
+        self.eventBuffer.deallocate()
+        self.trackers.deinitialize()
+        self.trackers.deallocate()
+    }
 
     /// The events of the last ``update(_:at:)``.
     public var events: UnsafeBufferPointer<AlertEvent> {
@@ -48,12 +60,12 @@ public final class DetectorBank: @unchecked Sendable {
     }
 
     /// Whether the alert of `kind` is open.
-    public func isOpen(_ kind: DetectorKind) -> Bool { self.trackers[kind.index]?.isOpen ?? false }
+    public func isOpen(_ kind: DetectorKind) -> Bool { self.configured[kind.index] && self.trackers[kind.index].isOpen }
 
     /// Alerts open on this channel.
     public var openCount: Int {
         var n = 0
-        for t in self.trackers where t?.isOpen == true { n += 1 }
+        for i in 0..<self.trackers.count where self.configured[i] && self.trackers[i].isOpen { n += 1 }
         return n
     }
 
@@ -63,47 +75,43 @@ public final class DetectorBank: @unchecked Sendable {
         self.eventCount = 0
         guard !x.isNaN else { return 0 }
         self.samples += 1
-        if let range = self.range, let setting = self.configuration.range {
-            let v = range.update(x, isOpen: self.isOpen(.range))
-            self.step(.range, setting.warmup, setting.policy.severity, v, x, t)
+        if let range = self.range {
+            self.step(.range, range.update(x, isOpen: self.trackers[DetectorKind.range.index].isOpen), x, t)
         }
-        if self.rate != nil, let setting = self.configuration.rate {
-            let v = self.rate!.update(x, at: t)
-            self.step(.rate, setting.warmup, setting.policy.severity, v, x, t)
+        if self.rate != nil {
+            self.step(.rate, self.rate!.update(x, at: t), x, t)
         }
         var spikeVerdict: Verdict?
-        if self.spike != nil, let setting = self.configuration.spike {
+        if self.spike != nil {
             let v = self.spike!.update(x)
             spikeVerdict = v
-            self.step(.spike, setting.warmup, setting.policy.severity, v, x, t)
+            self.step(.spike, v, x, t)
         }
         var shiftVerdict: Verdict?
-        if self.shift != nil, let setting = self.configuration.shift {
+        if self.shift != nil {
             let v = self.shift!.update(x)
             shiftVerdict = v
-            self.step(.shift, setting.warmup, setting.policy.severity, v, x, t)
+            self.step(.shift, v, x, t)
         }
-        if self.flatline != nil, let setting = self.configuration.flatline {
-            let v = self.flatline!.update(x, at: t)
-            self.step(.flatline, setting.warmup, setting.policy.severity, v, x, t)
+        if self.flatline != nil {
+            self.step(.flatline, self.flatline!.update(x, at: t), x, t)
         }
-        if let score = self.score, let setting = self.configuration.score {
+        if let score = self.score {
             let v = score.update(spike: spikeVerdict, shift: shiftVerdict,
                                  spikeThreshold: self.configuration.spike?.parameters.threshold ?? 6,
                                  shiftThreshold: self.configuration.shift?.parameters.threshold ?? 12)
-            self.lastScore = self.samples > setting.warmup ? v.score : 0
-            self.step(.score, setting.warmup, setting.policy.severity, v, x, t)
+            self.lastScore = self.samples > self.warmups[DetectorKind.score.index] ? v.score : 0
+            self.step(.score, v, x, t)
         }
         return self.eventCount
     }
 
-    private func step(_ kind: DetectorKind, _ warmup: Int, _ severity: Severity, _ verdict: Verdict, _ x: Double,
-                      _ t: Double) {
-        let active = verdict.active && self.samples > warmup
-        guard let transition = self.trackers[kind.index]!.step(at: t, active: active, score: verdict.score) else { return }
-        self.eventBuffer[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: severity, value: x,
-                                                       time: t, verdict: verdict,
-                                                       extreme: self.trackers[kind.index]!.extreme)
+    private func step(_ kind: DetectorKind, _ verdict: Verdict, _ x: Double, _ t: Double) {
+        let i = kind.index
+        let active = verdict.active && self.samples > self.warmups[i]
+        guard let transition = self.trackers[i].step(at: t, active: active, score: verdict.score) else { return }
+        self.eventBuffer[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: self.severities[i],
+                                                       value: x, time: t, verdict: verdict, extreme: self.trackers[i].extreme)
         self.eventCount += 1
     }
 }

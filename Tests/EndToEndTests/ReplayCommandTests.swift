@@ -1,0 +1,87 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `otsentry replay`: the detector bank over a CSV, in NAB's result format.
+struct ReplayCommandTests {
+    /// A 5-minute series: 600 quiet samples, then a spike far outside the noise.
+    func series(_ dir: TemporaryDirectory) -> String {
+        var text = "timestamp,value\n"
+        var state: UInt64 = 7
+        for i in 0..<900 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let noise = Double(state >> 40) / Double(1 << 24) - 0.5
+            let minutes = i * 5
+            let stamp = String(format: "2014-04-%02d %02d:%02d:00", 1 + minutes / 1440, minutes / 60 % 24, minutes % 60)
+            let value = 50 + noise + (i == 700 ? 40 : 0)
+            text += "\(stamp),\(value)\n"
+        }
+        return dir.write("series.csv", text)
+    }
+
+    @Test func writesOneRowPerInputRowWithScoresAndAlertOpenings() throws {
+        let dir = TemporaryDirectory()
+        let input = self.series(dir)
+        let output = dir.file("out.csv")
+        let svg = dir.file("chart.svg")
+        let (status, _, stderr) = try runOTSentry(["replay", "--in", input, "--out", output, "--svg", svg])
+        #expect(status == 0, "\(stderr)")
+        let inLines = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n")
+        let outLines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(outLines.first == "timestamp,value,anomaly_score,label")
+        #expect(outLines.count == inLines.count)
+        for (a, b) in zip(inLines.dropFirst(), outLines.dropFirst()) {
+            let fields = b.split(separator: ",")
+            #expect(fields.count == 4)
+            #expect("\(fields[0]),\(fields[1])" == a, "timestamp and value are copied verbatim")
+            let score = try #require(Double(fields[2]))
+            #expect(score >= 0 && score <= 1)
+            #expect(fields[3] == "0" || fields[3] == "1")
+        }
+        // The spike at row 700 opens an alert there (and the quiet stretch before it opens none).
+        let labels = outLines.dropFirst().map { $0.split(separator: ",")[3] }
+        #expect(labels[700] == "1")
+        #expect(!labels[0..<700].contains("1"))
+        let scores = outLines.dropFirst().map { Double($0.split(separator: ",")[2])! }
+        #expect(scores[700] == scores.max())
+        let chart = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(chart.hasPrefix("<svg") && chart.contains("<polyline") && chart.contains("alert"))
+    }
+
+    @Test func usesTheBoardsChannelDetectors() throws {
+        let dir = TemporaryDirectory()
+        let input = self.series(dir)
+        let board = dir.write("b.yaml", """
+            gateway: g
+            mqtt: {url: "mqtt://127.0.0.1"}
+            devices:
+              - id: plc
+                tcp: 127.0.0.1
+                channels:
+                  - {id: level, table: holding, address: 0, detectors: {range: {max: 60}}}
+            """)
+        let output = dir.file("out.csv")
+        let (status, _, _) = try runOTSentry(["replay", "--in", input, "--out", output, "--board", board,
+                                              "--channel", "plc/level"])
+        #expect(status == 0)
+        let rows = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").dropFirst()
+        let opened = rows.enumerated().filter { $0.element.hasSuffix(",1") }.map(\.offset)
+        #expect(opened == [700], "only the range limit at 60 fires, once")
+        #expect(rows.allSatisfy { $0.split(separator: ",")[2] == "0.0" }, "no score detector: score 0")
+    }
+
+    @Test func badCSVNamesFileAndLine() throws {
+        let dir = TemporaryDirectory()
+        let input = dir.write("bad.csv", "timestamp,value\n2014-04-01 00:00:00,1.5\n2014-04-01 00:05:00,abc\n")
+        let (status, _, stderr) = try runOTSentry(["replay", "--in", input, "--out", dir.file("o.csv")])
+        #expect(status == 65)
+        #expect(stderr.contains("\(input):3: error: value: cannot read \"abc\""))
+        let header = dir.write("h.csv", "time;value\n")
+        let (status2, _, stderr2) = try runOTSentry(["replay", "--in", header, "--out", dir.file("o.csv")])
+        #expect(status2 == 65 && stderr2.contains("\(header):1: error: expected the header \"timestamp,value\""))
+        let (status3, _, _) = try runOTSentry(["replay", "--in", dir.file("missing.csv"), "--out", dir.file("o.csv")])
+        #expect(status3 == 65)
+        let (status4, _, stderr4) = try runOTSentry(["replay", "--in", header, "--out", dir.file("o.csv"), "--channel", "x"])
+        #expect(status4 == 64 && stderr4.contains("--board and --channel go together"))
+    }
+}
