@@ -5,13 +5,15 @@ import YAML
 /// Turns a parsed YAML tree into a ``Board``, collecting every problem on the way.
 struct BoardReader {
     let sink: DiagnosticSink
+    var profiles = ProfileCache()
 
     static let topKeys = ["gateway", "mqtt", "summary_interval", "ports", "devices"]
     static let portKeys = ["device", "baud", "parity", "data_bits", "stop_bits", "rs485", "turnaround"]
     static let mqttKeys = ["url", "topic_prefix", "qos", "client_id"]
-    static let deviceKeys = ["id", "tcp", "rtu", "unit", "poll_interval", "timeout", "retries", "pause_after_connect",
-                             "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
-                             "degrade_for", "channels"]
+    static let deviceSettingKeys = ["unit", "poll_interval", "timeout", "retries", "pause_after_connect",
+                                    "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
+                                    "degrade_for"]
+    static let deviceKeys = ["id", "tcp", "rtu", "profile", "channels"] + deviceSettingKeys
     static let channelKeys = ["id", "register", "table", "address", "type", "order", "byte", "bit", "length", "scale",
                               "offset", "unit", "window", "poll_interval", "period", "detectors", "simulate"]
     static let simulateKeys = ["level", "noise", "cycle", "amplitude", "repeat", "seed", "faults", "text"]
@@ -184,23 +186,35 @@ struct BoardReader {
             }
         }
         let isRTU = rtu != nil
-        // Modbus RTU addresses 1 to 247 (0 is broadcast, which has no answer); TCP unit ids are 0 to 255.
-        let unit = m.integer("unit", in: isRTU ? 1...247 : 0...255) ?? DeviceDefinition.defaultUnit
-        let pollInterval = m.duration("poll_interval", in: Self.pollRange) ?? DeviceDefinition.defaultPollInterval
-        let timeout = m.duration("timeout", in: .milliseconds(10)...(.seconds(60))) ?? DeviceDefinition.defaultTimeout
-        var device = DeviceDefinition(id: id ?? "", transport: transport ?? .rtu(port: ""), unit: unit,
-                                      pollInterval: pollInterval, timeout: timeout, channels: [], mark: m.mapping.mark)
-        device.retries = m.integer("retries", in: 0...10) ?? 0
-        device.pauseAfterConnect = m.duration("pause_after_connect", in: .zero...(.seconds(60))) ?? .zero
-        device.pauseBetweenRequests = m.duration("pause_between_requests", in: .zero...(.seconds(10))) ?? .zero
-        device.maxGap = m.integer("max_gap", in: 0...124) ?? DeviceDefinition.defaultMaxGap
-        device.maxRegisters = m.integer("max_registers", in: 1...125) ?? 125
-        device.maxBits = m.integer("max_bits", in: 1...2000) ?? 2000
-        device.degradeAfter = m.integer("degrade_after", in: 1...1000) ?? DeviceDefinition.defaultDegradeAfter
-        device.degradeFor = m.duration("degrade_for", in: .seconds(1)...(.seconds(86400)))
-            ?? DeviceDefinition.defaultDegradeFor
-        if let seq = m.sequence("channels", required: true) {
-            if seq.items.isEmpty {
+        // Settings: the board's, else the profile's defaults, else the agent's.
+        var profile: ProfileDefinition?
+        if let (name, mark) = m.identifier("profile") {
+            profile = self.profile(named: name, at: mark, keyPath: m.child("profile"))
+        }
+        let own = self.readDeviceSettings(m, isRTU: isRTU)
+        let base = profile?.device ?? DeviceOverrides()
+        var device = DeviceDefinition(id: id ?? "", transport: transport ?? .rtu(port: ""), channels: [],
+                                      mark: m.mapping.mark)
+        device.unit = own.unit ?? base.unit ?? DeviceDefinition.defaultUnit
+        if isRTU && !(1...247).contains(device.unit) {
+            self.sink.error(m.mapping.mark, m.child("unit"), "\(device.unit) is out of range for RTU (1 to 247)")
+        }
+        device.pollInterval = own.pollInterval ?? base.pollInterval ?? DeviceDefinition.defaultPollInterval
+        device.timeout = own.timeout ?? base.timeout ?? DeviceDefinition.defaultTimeout
+        device.retries = own.retries ?? base.retries ?? 0
+        device.pauseAfterConnect = own.pauseAfterConnect ?? base.pauseAfterConnect ?? .zero
+        device.pauseBetweenRequests = own.pauseBetweenRequests ?? base.pauseBetweenRequests ?? .zero
+        device.maxGap = own.maxGap ?? base.maxGap ?? DeviceDefinition.defaultMaxGap
+        device.maxRegisters = own.maxRegisters ?? base.maxRegisters ?? 125
+        device.maxBits = own.maxBits ?? base.maxBits ?? 2000
+        device.degradeAfter = own.degradeAfter ?? base.degradeAfter ?? DeviceDefinition.defaultDegradeAfter
+        device.degradeFor = own.degradeFor ?? base.degradeFor ?? DeviceDefinition.defaultDegradeFor
+        if let profile {
+            device.channels = profile.channels
+            device.profile = profile.name
+        }
+        if let seq = m.sequence("channels", required: profile == nil) {
+            if seq.items.isEmpty && profile == nil {
                 self.sink.error(seq.mark, m.child("channels"), "at least one channel is required")
             } else if seq.items.count > Self.maxChannelsPerDevice {
                 self.sink.error(seq.mark, m.child("channels"),
@@ -208,6 +222,7 @@ struct BoardReader {
             }
             var indexByID: [String: Int] = [:]
             var indexed: [(channel: ChannelDefinition, index: Int)] = []
+            var fromProfile = Set(device.channels.map(\.id))
             for (index, item) in seq.items.prefix(Self.maxChannelsPerDevice).enumerated() {
                 let channelPath = m.child("channels[\(index)]")
                 guard let channel = self.readChannel(item, path: channelPath, maxRegisters: device.maxRegisters)
@@ -218,10 +233,16 @@ struct BoardReader {
                 } else {
                     indexByID[channel.id] = index
                 }
+                if fromProfile.remove(channel.id) != nil {
+                    // Overrides the profile's channel of the same id.
+                    device.channels.removeAll { $0.id == channel.id }
+                }
                 indexed.append((channel, index))
             }
-            self.checkOverlaps(indexed, devicePath: m.child("channels"))
-            device.channels = indexed.map(\.channel)
+            // The profile's channels keep their place first; the board's follow.
+            let inherited = device.channels.map { (channel: $0, index: -1) }
+            self.checkOverlaps(inherited + indexed, devicePath: m.child("channels"))
+            device.channels += indexed.map(\.channel)
         }
         guard id != nil, transport != nil else { return nil }
         return device
@@ -238,9 +259,14 @@ struct BoardReader {
             for item in sorted {
                 let c = item.channel
                 open.removeAll { $0.channel.addresses.upperBound <= c.address }
-                if let clash = open.first(where: { Self.clash($0.channel, c) }) {
-                    self.sink.error(c.mark, "\(devicePath)[\(item.index)].address",
-                                    "\(Self.describe(c)) overlaps channel \"\(clash.channel.id)\" (\(Self.describe(clash.channel)))")
+                // Channels from a profile have index -1: the profile checks its own; a clash with the board's
+                // channel is reported at the board's channel.
+                if let clash = open.first(where: { Self.clash($0.channel, c) && ($0.index >= 0 || item.index >= 0) }) {
+                    let (here, other) = item.index >= 0 ? (item, clash) : (clash, item)
+                    let what = other.index >= 0 ? "channel" : "profile channel"
+                    self.sink.error(here.channel.mark, "\(devicePath)[\(here.index)].address",
+                                    "\(Self.describe(here.channel)) overlaps \(what) \"\(other.channel.id)\" "
+                                        + "(\(Self.describe(other.channel)))")
                 }
                 open.append(item)
             }

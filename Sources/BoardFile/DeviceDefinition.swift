@@ -27,6 +27,8 @@ public struct DeviceDefinition: Sendable, Hashable {
     /// How long a degraded device is skipped before it is tried again; default 60s.
     public var degradeFor: Duration
     public var channels: [ChannelDefinition]
+    /// The profile the device includes (`profile:`), if any.
+    public var profile: String?
     /// Where the device's mapping starts in the board file.
     public var mark: YAMLMark
 

@@ -12,4 +12,7 @@ final class DiagnosticSink {
     }
 
     var isEmpty: Bool { self.items.isEmpty }
+
+    /// Takes over the problems found in another file (a profile).
+    func append(_ other: DiagnosticSink) { self.items += other.items }
 }

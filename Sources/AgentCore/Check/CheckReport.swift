@@ -18,7 +18,9 @@ public enum CheckReport {
             let plan = ReadPlanner.plan(device)
             totalRequests += plan.requests.count
             totalChannels += device.channels.count
-            out += "\ndevice \(device.id): \(device.transport), unit \(device.unit), poll every "
+            out += "\ndevice \(device.id): \(device.transport), "
+            if let profile = device.profile { out += "profile \(profile), " }
+            out += "unit \(device.unit), poll every "
             out += "\(DurationFormat.describe(device.pollInterval)), timeout \(DurationFormat.describe(device.timeout)), "
             out += "retries \(device.retries), max_gap \(device.maxGap), max_registers \(device.maxRegisters), "
             out += "degrade after \(device.degradeAfter) failed cycles for \(DurationFormat.describe(device.degradeFor))\n"
