@@ -44,8 +44,8 @@ extension BoardReader {
                 if p.min == nil && p.max == nil {
                     self.sink.error(d.mapping.mark, keyPath, "range needs min, max or both")
                 }
-                if let lo = p.min, let hi = p.max, lo >= hi, let s = d.scalar("max") {
-                    self.sink.error(s.mark, d.child("max"), "max (\(hi)) must be greater than min (\(lo))")
+                if let lo = p.min, let hi = p.max, lo > hi, let s = d.scalar("max") {
+                    self.sink.error(s.mark, d.child("max"), "max (\(hi)) must not be below min (\(lo))")
                 }
                 if p.deadband < 0, let s = d.scalar("deadband") {
                     self.sink.error(s.mark, d.child("deadband"), "must be ≥ 0")

@@ -248,7 +248,7 @@ struct BoardReader {
         return device
     }
 
-    static let pollRange: ClosedRange<Duration> = .milliseconds(10)...(.seconds(3600))
+    static let pollRange: ClosedRange<Duration> = .milliseconds(10)...(.seconds(86400))
 
     /// Two channels may not read the same register (or bit) of a table, except channels that each use part of a
     /// register (`bit`, `int8`, `uint8`) and do not use the same bits.
