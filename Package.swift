@@ -34,12 +34,13 @@ let package = Package(
         .target(name: "Registers"),
         .target(name: "BoardFile", dependencies: ["YAML", "Registers", "Posix", "Detectors"]),
         .target(name: "Detectors"),
+        .target(name: "Spool", dependencies: ["Posix"]),
 
         // The agent and the simulator.
         .target(
             name: "AgentCore",
             dependencies: [
-                "BoardFile", "Registers", "Detectors", "Modbus", "Mosquitto", "Posix",
+                "BoardFile", "Registers", "Detectors", "Modbus", "Mosquitto", "Posix", "Spool",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors"]),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "Posix", "TestSupport"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "Registers", "TestSupport"]),
         .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "BoardFile", "Detectors", "TestSupport"]),

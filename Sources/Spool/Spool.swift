@@ -1,0 +1,441 @@
+import Glibc
+import Posix
+
+/// An append-only, crash-safe store of the messages on their way to the broker. A record leaves the spool only when
+/// the broker has acknowledged it (or when space runs out: oldest summaries first, alerts only when no summary
+/// remains).
+///
+/// On disk: a directory of segment files `seg-<number>.log`, each a sequence of records
+/// `magic u32 | type u8 | kind u8 | qos u8 | 0 u8 | body length u32 | CRC-32C u32 | body`, all little-endian, the
+/// CRC covering the first 12 header bytes and the body. Data bodies are `id u64 | topic length u16 | topic |
+/// payload`; acknowledgement and drop bodies are `id u64`. Segments are deleted oldest first once none of their
+/// records is pending, so an acknowledgement is always stored after the record it resolves. At start-up every
+/// segment is read back; a torn or corrupt tail is truncated and counted.
+///
+/// Not thread-safe: its owner serialises access.
+public final class Spool {
+    struct Entry {
+        var kind: SpoolKind
+        var qos: UInt8
+        var segment: UInt64
+        var offset: Int
+        var length: Int
+    }
+
+    struct Segment {
+        var number: UInt64
+        var bytes: Int
+        /// Data records of this segment (ids), pending or not, in order.
+        var ids: [UInt64]
+    }
+
+    static let magic: UInt32 = 0x5053_544F  // "OTSP" little-endian
+    static let headerBytes = 16
+    static let maxTopicBytes = 1024
+    static let maxPayloadBytes = 1 << 20
+
+    public let directory: String
+    public let maxBytes: Int
+    public let segmentBytes: Int
+    public let fsync: FsyncPolicy
+
+    private var segments: [Segment] = []
+    private var currentFD: Int32 = -1
+    private var entries: [UInt64: Entry] = [:]
+    private var alertOrder: [UInt64] = []
+    private var alertHead = 0
+    private var summaryOrder: [UInt64] = []
+    private var summaryHead = 0
+    private var nextID: UInt64 = 1
+    private var totalBytes = 0
+    private var dirty = false
+    private var lastSync = MonotonicClock.now()
+    private var dropped = (summaries: 0, alerts: 0)
+    private var truncated = (bytes: 0, records: 0)
+    private var scratch = [UInt8](repeating: 0, count: 4096)
+
+    /// Opens (creating it if needed) and recovers the spool in `directory`.
+    public init(directory: String, maxBytes: Int, fsync: FsyncPolicy = .interval(1), segmentBytes: Int? = nil)
+        throws(SpoolError)
+    {
+        self.directory = directory
+        self.maxBytes = max(maxBytes, 64 << 10)
+        self.segmentBytes = segmentBytes ?? max(16 << 10, min(4 << 20, self.maxBytes / 16))
+        self.fsync = fsync
+        try Self.makeDirectory(directory)
+        try self.recover()
+    }
+
+    deinit {
+        self.sync()
+        if self.currentFD >= 0 { close(self.currentFD) }
+    }
+
+    // MARK: Writing
+
+    /// Stores a message and returns its record id. Makes room first when the spool is full.
+    @discardableResult
+    public func append(kind: SpoolKind, qos: Int, topic: String, payload: UnsafeRawBufferPointer)
+        throws(SpoolError) -> UInt64
+    {
+        let topicBytes = topic.utf8.count
+        guard topicBytes <= Self.maxTopicBytes, payload.count <= Self.maxPayloadBytes else {
+            throw SpoolError(path: self.directory, operation: "append to",
+                             message: "record too large (topic \(topicBytes) bytes, payload \(payload.count) bytes)")
+        }
+        let id = self.nextID
+        self.nextID += 1
+        let length = Self.headerBytes + 10 + topicBytes + payload.count
+        try self.makeRoom(for: length)
+        let (segment, offset) = try self.write(type: 1, kind: kind.rawValue, qos: UInt8(qos), length: length) { body in
+            body.storeBytes(of: id.littleEndian, toByteOffset: 0, as: UInt64.self)
+            body.storeBytes(of: UInt16(topicBytes).littleEndian, toByteOffset: 8, as: UInt16.self)
+            var topic = topic
+            topic.withUTF8 { body.baseAddress!.advanced(by: 10).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            if payload.count > 0 {
+                body.baseAddress!.advanced(by: 10 + topicBytes).copyMemory(from: payload.baseAddress!, byteCount: payload.count)
+            }
+        }
+        self.segments[self.segments.count - 1].ids.append(id)
+        self.entries[id] = Entry(kind: kind, qos: UInt8(qos), segment: segment, offset: offset, length: length)
+        if kind == .alert { self.alertOrder.append(id) } else { self.summaryOrder.append(id) }
+        return id
+    }
+
+    @discardableResult
+    public func append(kind: SpoolKind, qos: Int, topic: String, payload: [UInt8]) throws(SpoolError) -> UInt64 {
+        try payload.withUnsafeBytes { bytes in
+            Result { () throws(SpoolError) -> UInt64 in try self.append(kind: kind, qos: qos, topic: topic, payload: bytes) }
+        }.get()
+    }
+
+    /// The broker acknowledged the record (or it was sent at QoS 0): it leaves the spool.
+    public func acknowledge(_ id: UInt64) throws(SpoolError) {
+        guard self.entries.removeValue(forKey: id) != nil else { return }
+        try self.writeMarker(type: 2, id: id)
+        self.reclaim()
+    }
+
+    /// Flushes to disk if the policy says so now (call regularly, e.g. every 100 ms).
+    public func syncIfDue() {
+        guard self.dirty else { return }
+        switch self.fsync {
+        case .always: self.sync()
+        case .interval(let seconds):
+            if MonotonicClock.now() - self.lastSync >= Int64(seconds * 1e9) { self.sync() }
+        case .never: break
+        }
+    }
+
+    /// Forces everything written to disk (clean shutdown).
+    public func sync() {
+        guard self.dirty, self.currentFD >= 0 else { return }
+        _ = fdatasync(self.currentFD)
+        self.dirty = false
+        self.lastSync = MonotonicClock.now()
+    }
+
+    // MARK: Reading
+
+    public var isEmpty: Bool { self.entries.isEmpty }
+
+    public func isPending(_ id: UInt64) -> Bool { self.entries[id] != nil }
+
+    /// The oldest pending record of `kind` that `skip` does not exclude (records already in flight).
+    public func oldestPending(_ kind: SpoolKind, skip: (UInt64) -> Bool = { _ in false }) -> UInt64? {
+        self.compactOrders()
+        let order = kind == .alert ? self.alertOrder : self.summaryOrder
+        var i = kind == .alert ? self.alertHead : self.summaryHead
+        while i < order.count {
+            let id = order[i]
+            if self.entries[id] != nil && !skip(id) { return id }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The pending records of `kind`, oldest first (for tests and status).
+    public func pending(_ kind: SpoolKind) -> [UInt64] {
+        let order = kind == .alert ? self.alertOrder : self.summaryOrder
+        return order.filter { self.entries[$0] != nil }
+    }
+
+    /// The stored message of a pending record.
+    public func read(_ id: UInt64) throws(SpoolError) -> (topic: String, payload: [UInt8], qos: Int, kind: SpoolKind)? {
+        guard let entry = self.entries[id] else { return nil }
+        let path = self.path(entry.segment)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SpoolError(path: path, operation: "open", error: .current) }
+        defer { close(fd) }
+        var record = [UInt8](repeating: 0, count: entry.length)
+        let n = record.withUnsafeMutableBytes { pread(fd, $0.baseAddress, entry.length, off_t(entry.offset)) }
+        guard n == entry.length else { throw SpoolError(path: path, operation: "read", error: .current) }
+        let topicLength = Int(UInt16(record[Self.headerBytes + 8]) | UInt16(record[Self.headerBytes + 9]) << 8)
+        let topicStart = Self.headerBytes + 10
+        let topic = String(decoding: record[topicStart..<(topicStart + topicLength)], as: UTF8.self)
+        return (topic, Array(record[(topicStart + topicLength)...]), Int(entry.qos), entry.kind)
+    }
+
+    public var statistics: SpoolStatistics {
+        SpoolStatistics(bytes: self.totalBytes, records: self.entries.count,
+                        pendingAlerts: self.entries.values.filter { $0.kind == .alert }.count,
+                        droppedSummaries: self.dropped.summaries, droppedAlerts: self.dropped.alerts,
+                        truncatedBytes: self.truncated.bytes, truncatedRecords: self.truncated.records)
+    }
+
+    // MARK: Space
+
+    /// Deletes fully resolved segments, oldest first (never the current one).
+    private func reclaim() {
+        while self.segments.count > 1, self.segments[0].ids.allSatisfy({ self.entries[$0] == nil }) {
+            self.deleteOldestSegment()
+        }
+    }
+
+    /// Evicts old segments until `length` more bytes fit: their pending summaries are dropped; their pending
+    /// alerts are moved forward while any summary is pending elsewhere, else dropped too.
+    private func makeRoom(for length: Int) throws(SpoolError) {
+        self.reclaim()
+        while self.totalBytes + length > self.maxBytes && self.segments.count > 1 {
+            let oldest = self.segments[0]
+            var summariesElsewhere = false
+            for id in self.summaryOrder[self.summaryHead...] where self.entries[id].map({ $0.segment != oldest.number }) == true {
+                summariesElsewhere = true
+                break
+            }
+            for id in oldest.ids {
+                guard let entry = self.entries[id] else { continue }
+                if entry.kind == .summary || !summariesElsewhere {
+                    self.entries[id] = nil
+                    if entry.kind == .summary { self.dropped.summaries += 1 } else { self.dropped.alerts += 1 }
+                } else {
+                    try self.moveForward(id, entry)
+                }
+            }
+            self.deleteOldestSegment()
+        }
+    }
+
+    /// Copies a pending record to the current segment under the same id (a copy that survives a crash
+    /// before the old segment is deleted is recognised by its id at recovery).
+    private func moveForward(_ id: UInt64, _ entry: Entry) throws(SpoolError) {
+        guard let message = try self.read(id) else { return }
+        self.entries[id] = nil
+        let length = entry.length
+        let (segment, offset) = try self.write(type: 1, kind: entry.kind.rawValue, qos: entry.qos, length: length) { body in
+            body.storeBytes(of: id.littleEndian, toByteOffset: 0, as: UInt64.self)
+            let topic = Array(message.topic.utf8)
+            body.storeBytes(of: UInt16(topic.count).littleEndian, toByteOffset: 8, as: UInt16.self)
+            topic.withUnsafeBytes { body.baseAddress!.advanced(by: 10).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            message.payload.withUnsafeBytes {
+                if $0.count > 0 { body.baseAddress!.advanced(by: 10 + topic.count).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+        }
+        self.segments[self.segments.count - 1].ids.append(id)
+        self.entries[id] = Entry(kind: entry.kind, qos: entry.qos, segment: segment, offset: offset, length: length)
+    }
+
+    private func deleteOldestSegment() {
+        let segment = self.segments.removeFirst()
+        unlink(self.path(segment.number))
+        self.totalBytes -= segment.bytes
+    }
+
+    private func compactOrders() {
+        while self.alertHead < self.alertOrder.count && self.entries[self.alertOrder[self.alertHead]] == nil {
+            self.alertHead += 1
+        }
+        while self.summaryHead < self.summaryOrder.count && self.entries[self.summaryOrder[self.summaryHead]] == nil {
+            self.summaryHead += 1
+        }
+        if self.alertHead > 1024 && self.alertHead * 2 > self.alertOrder.count {
+            self.alertOrder.removeFirst(self.alertHead)
+            self.alertHead = 0
+        }
+        if self.summaryHead > 1024 && self.summaryHead * 2 > self.summaryOrder.count {
+            self.summaryOrder.removeFirst(self.summaryHead)
+            self.summaryHead = 0
+        }
+    }
+
+    // MARK: Files
+
+    private func path(_ number: UInt64) -> String {
+        let hex = String(number, radix: 16)
+        return "\(self.directory)/seg-\(String(repeating: "0", count: max(0, 16 - hex.count)))\(hex).log"
+    }
+
+    private func writeMarker(type: UInt8, id: UInt64) throws(SpoolError) {
+        _ = try self.write(type: type, kind: 0, qos: 0, length: Self.headerBytes + 8) { body in
+            body.storeBytes(of: id.littleEndian, toByteOffset: 0, as: UInt64.self)
+        }
+    }
+
+    /// Appends one record whose body `fill` writes; returns its segment and offset.
+    private func write(type: UInt8, kind: UInt8, qos: UInt8, length: Int, fill: (UnsafeMutableRawBufferPointer) -> Void)
+        throws(SpoolError) -> (UInt64, Int)
+    {
+        if self.segments.isEmpty || self.segments[self.segments.count - 1].bytes + length > self.segmentBytes {
+            try self.roll()
+        }
+        if self.scratch.count < length { self.scratch = [UInt8](repeating: 0, count: length) }
+        let current = self.segments.count - 1
+        let offset = self.segments[current].bytes
+        let written = self.scratch.withUnsafeMutableBytes { buf -> Int in
+            let record = UnsafeMutableRawBufferPointer(rebasing: buf[0..<length])
+            record.storeBytes(of: Self.magic.littleEndian, toByteOffset: 0, as: UInt32.self)
+            record[4] = type
+            record[5] = kind
+            record[6] = qos
+            record[7] = 0
+            record.storeBytes(of: UInt32(length - Self.headerBytes).littleEndian, toByteOffset: 8, as: UInt32.self)
+            fill(UnsafeMutableRawBufferPointer(rebasing: record[Self.headerBytes...]))
+            var crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: record[0..<12]))
+            crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: record[Self.headerBytes...]), seed: crc)
+            record.storeBytes(of: crc.littleEndian, toByteOffset: 12, as: UInt32.self)
+            return pwrite(self.currentFD, record.baseAddress, length, off_t(offset))
+        }
+        guard written == length else {
+            throw SpoolError(path: self.path(self.segments[current].number), operation: "write", error: .current)
+        }
+        self.segments[current].bytes += length
+        self.totalBytes += length
+        self.dirty = true
+        if case .always = self.fsync { self.sync() }
+        return (self.segments[current].number, offset)
+    }
+
+    private func roll() throws(SpoolError) {
+        let number = (self.segments.last?.number ?? 0) + 1
+        let path = self.path(number)
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SpoolError(path: path, operation: "create", error: .current) }
+        if self.currentFD >= 0 {
+            if self.dirty { _ = fdatasync(self.currentFD) }
+            close(self.currentFD)
+        }
+        self.currentFD = fd
+        self.segments.append(Segment(number: number, bytes: 0, ids: []))
+        if case .never = self.fsync {} else { self.syncDirectory() }
+    }
+
+    private func syncDirectory() {
+        let fd = open(self.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = Glibc.fsync(fd)
+            close(fd)
+        }
+    }
+
+    static func makeDirectory(_ path: String) throws(SpoolError) {
+        var prefix = ""
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+            prefix += prefix.isEmpty && path.hasPrefix("/") ? "/\(part)" : (prefix.isEmpty ? "\(part)" : "/\(part)")
+            if prefix == "/" || prefix.isEmpty { continue }
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+                throw SpoolError(path: prefix, operation: "create directory", error: .current)
+            }
+        }
+    }
+
+    // MARK: Recovery
+
+    private func recover() throws(SpoolError) {
+        guard let dir = opendir(self.directory) else {
+            throw SpoolError(path: self.directory, operation: "open directory", error: .current)
+        }
+        var numbers: [UInt64] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix("seg-"), name.hasSuffix(".log"), let n = UInt64(name.dropFirst(4).dropLast(4), radix: 16) {
+                numbers.append(n)
+            }
+        }
+        closedir(dir)
+        var resolved = Set<UInt64>()
+        var maxID: UInt64 = 0
+        var located: [UInt64: (Entry, Int)] = [:]  // id → entry, index in `segments`
+        for number in numbers.sorted() {
+            let path = self.path(number)
+            let bytes: [UInt8]
+            do {
+                bytes = try FileReader.read(path, limit: Int.max)
+            } catch {
+                throw SpoolError(path: path, operation: "read", message: "\(error)")
+            }
+            var offset = 0
+            var ids: [UInt64] = []
+            while offset < bytes.count {
+                guard let record = Self.parse(bytes, at: offset) else { break }
+                switch record.type {
+                case 1:
+                    maxID = max(maxID, record.id)
+                    if !resolved.contains(record.id), let kind = SpoolKind(rawValue: record.kind) {
+                        ids.append(record.id)
+                        located[record.id] = (Entry(kind: kind, qos: record.qos, segment: number, offset: offset,
+                                                    length: record.length), self.segments.count)
+                    }
+                default:
+                    resolved.insert(record.id)
+                    located[record.id] = nil
+                }
+                offset += record.length
+            }
+            if offset < bytes.count {
+                // A torn or corrupt tail: cut it off so that appends continue from a clean end.
+                self.truncated.bytes += bytes.count - offset
+                self.truncated.records += 1
+                _ = truncate(path, off_t(offset))
+            }
+            self.segments.append(Segment(number: number, bytes: offset, ids: ids))
+            self.totalBytes += offset
+        }
+        self.nextID = maxID + 1
+        for (id, (entry, _)) in located.sorted(by: { $0.key < $1.key }) {
+            self.entries[id] = entry
+            if entry.kind == .alert { self.alertOrder.append(id) } else { self.summaryOrder.append(id) }
+        }
+        self.reclaim()
+        // Appends go to a fresh segment: the last recovered one stays as it is.
+        try self.roll()
+    }
+
+    struct ParsedRecord {
+        var type: UInt8
+        var kind: UInt8
+        var qos: UInt8
+        var id: UInt64
+        var length: Int
+    }
+
+    /// The record at `offset`, or nil when it is incomplete, corrupt or not a record.
+    static func parse(_ b: [UInt8], at offset: Int) -> ParsedRecord? {
+        guard offset + headerBytes + 8 <= b.count else { return nil }
+        func u32(_ at: Int) -> UInt32 {
+            UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24
+        }
+        guard u32(offset) == magic else { return nil }
+        let bodyLength = Int(u32(offset + 8))
+        let length = headerBytes + bodyLength
+        guard bodyLength >= 8, bodyLength <= maxPayloadBytes + maxTopicBytes + 10, offset + length <= b.count else {
+            return nil
+        }
+        let crc = b.withUnsafeBytes { raw -> UInt32 in
+            let header = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + 12)])
+            let body = UnsafeRawBufferPointer(rebasing: raw[(offset + headerBytes)..<(offset + length)])
+            return CRC32C.checksum(body, seed: CRC32C.checksum(header))
+        }
+        guard crc == u32(offset + 12) else { return nil }
+        let type = b[offset + 4]
+        guard type >= 1 && type <= 3 else { return nil }
+        var id: UInt64 = 0
+        for k in 0..<8 { id |= UInt64(b[offset + headerBytes + k]) << UInt64(8 * k) }
+        if type == 1 {
+            let topicLength = Int(UInt16(b[offset + headerBytes + 8]) | UInt16(b[offset + headerBytes + 9]) << 8)
+            guard 10 + topicLength <= bodyLength else { return nil }
+        }
+        return ParsedRecord(type: type, kind: b[offset + 5], qos: b[offset + 6], id: id, length: length)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Posix
+import Spool
+import TestSupport
+import Testing
+
+struct SpoolTests {
+    func segments(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix("seg-") }.sorted()
+    }
+
+    @Test func recordsSurviveAReopenUntilAcknowledged() throws {
+        let dir = TemporaryDirectory()
+        var ids: [UInt64] = []
+        do {
+            let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
+            for i in 0..<5 {
+                ids.append(try spool.append(kind: i == 2 ? .alert : .summary, qos: 1, topic: "t/\(i)", payload: Array("p\(i)".utf8)))
+            }
+            try spool.acknowledge(ids[0])
+            try spool.acknowledge(ids[3])
+        }
+        let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
+        #expect(spool.pending(.summary) == [ids[1], ids[4]])
+        #expect(spool.pending(.alert) == [ids[2]])
+        let message = try #require(try spool.read(ids[4]))
+        #expect(message.topic == "t/4" && message.payload == Array("p4".utf8) && message.qos == 1 && message.kind == .summary)
+        #expect(spool.oldestPending(.summary) == ids[1])
+        #expect(spool.oldestPending(.summary, skip: { $0 == ids[1] }) == ids[4])
+        // New ids never reuse old ones.
+        #expect(try spool.append(kind: .summary, qos: 1, topic: "t", payload: []) > ids[4])
+        #expect(spool.statistics.truncatedRecords == 0)
+    }
+
+    @Test func resolvedSegmentsAreDeleted() throws {
+        let dir = TemporaryDirectory()
+        let spool = try Spool(directory: dir.path, maxBytes: 1 << 20, segmentBytes: 256)
+        var ids: [UInt64] = []
+        for i in 0..<40 { ids.append(try spool.append(kind: .summary, qos: 1, topic: "t", payload: Array(repeating: UInt8(i), count: 50))) }
+        #expect(self.segments(dir.path).count > 5)
+        for id in ids { try spool.acknowledge(id) }
+        #expect(self.segments(dir.path).count <= 2)
+        #expect(spool.isEmpty && spool.statistics.records == 0)
+    }
+
+    @Test func aTornOrCorruptTailIsTruncatedAndCounted() throws {
+        let dir = TemporaryDirectory()
+        var ids: [UInt64] = []
+        do {
+            let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
+            for i in 0..<4 { ids.append(try spool.append(kind: .summary, qos: 1, topic: "t", payload: Array(repeating: UInt8(i), count: 100))) }
+            spool.sync()
+        }
+        let file = dir.path + "/" + self.segments(dir.path).last { (try? FileManager.default.attributesOfItem(atPath: dir.path + "/" + $0)[.size] as? Int ?? 0) ?? 0 > 0 }!
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        // A torn write: the last record is cut short.
+        bytes = bytes.prefix(bytes.count - 30)
+        try bytes.write(to: URL(fileURLWithPath: file))
+        do {
+            let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
+            #expect(spool.pending(.summary) == Array(ids[0..<3]))
+            #expect(spool.statistics.truncatedRecords == 1)
+            #expect(spool.statistics.truncatedBytes == 127 - 30)  // a record: 16 header + 10 + 1 topic + 100 payload
+        }
+        // A flipped bit in the second record: it and what follows in that segment are dropped, the first kept.
+        var again = try Data(contentsOf: URL(fileURLWithPath: file))
+        again[127 + 40] ^= 0x10
+        try again.write(to: URL(fileURLWithPath: file))
+        let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
+        #expect(spool.pending(.summary) == [ids[0]])
+        #expect(spool.statistics.truncatedRecords == 1)
+        // …and the spool goes on working.
+        let next = try spool.append(kind: .alert, qos: 1, topic: "a", payload: [1])
+        #expect(spool.pending(.alert) == [next])
+    }
+
+    @Test func whenFullOldestSummariesGoFirstAndAlertsAreKept() throws {
+        let dir = TemporaryDirectory()
+        let spool = try Spool(directory: dir.path, maxBytes: 64 << 10, segmentBytes: 4 << 10)
+        var alerts: [UInt64] = []
+        var summaries: [UInt64] = []
+        for i in 0..<400 {
+            if i % 10 == 0 {
+                alerts.append(try spool.append(kind: .alert, qos: 1, topic: "a", payload: Array(repeating: 1, count: 200)))
+            } else {
+                summaries.append(try spool.append(kind: .summary, qos: 1, topic: "s", payload: Array(repeating: 2, count: 200)))
+            }
+        }
+        let stats = spool.statistics
+        #expect(stats.bytes <= 64 << 10)
+        #expect(stats.droppedAlerts == 0)
+        #expect(stats.droppedSummaries > 0)
+        #expect(spool.pending(.alert) == alerts, "every alert is still there, in order")
+        let kept = spool.pending(.summary)
+        #expect(kept == Array(summaries.suffix(kept.count)), "the newest summaries are kept, the oldest dropped")
+        #expect(kept.count + stats.droppedSummaries == summaries.count)
+        // The accounting survives a restart.
+        let reopened = try Spool(directory: dir.path, maxBytes: 64 << 10, segmentBytes: 4 << 10)
+        #expect(reopened.pending(.alert) == alerts && reopened.pending(.summary) == kept)
+    }
+
+    @Test func whenOnlyAlertsRemainTheOldestAlertsGo() throws {
+        let dir = TemporaryDirectory()
+        let spool = try Spool(directory: dir.path, maxBytes: 64 << 10, segmentBytes: 4 << 10)
+        var alerts: [UInt64] = []
+        for _ in 0..<400 { alerts.append(try spool.append(kind: .alert, qos: 1, topic: "a", payload: Array(repeating: 1, count: 200))) }
+        let kept = spool.pending(.alert)
+        #expect(spool.statistics.droppedAlerts > 0 && kept == Array(alerts.suffix(kept.count)))
+    }
+}
