@@ -9,16 +9,19 @@ public struct Board: Sendable, Hashable {
     /// Serial ports for Modbus RTU, in board order.
     public var ports: [SerialPortDefinition]
     public var devices: [DeviceDefinition]
+    /// State directory, spool and snapshots.
+    public var persistence: PersistenceSettings
     /// The path the board was loaded from, as given on the command line.
     public var file: String
 
     public init(gateway: String, mqtt: BrokerSettings, summaryInterval: Duration, ports: [SerialPortDefinition] = [],
-                devices: [DeviceDefinition], file: String) {
+                devices: [DeviceDefinition], persistence: PersistenceSettings = PersistenceSettings(), file: String) {
         self.gateway = gateway
         self.mqtt = mqtt
         self.summaryInterval = summaryInterval
         self.ports = ports
         self.devices = devices
+        self.persistence = persistence
         self.file = file
     }
 

@@ -7,7 +7,9 @@ struct BoardReader {
     let sink: DiagnosticSink
     var profiles = ProfileCache()
 
-    static let topKeys = ["gateway", "mqtt", "summary_interval", "ports", "devices"]
+    static let topKeys = ["gateway", "mqtt", "summary_interval", "state_dir", "snapshot_interval", "spool", "ports",
+                          "devices"]
+    static let spoolKeys = ["path", "max_size", "fsync", "fsync_interval", "replay_rate"]
     static let portKeys = ["device", "baud", "parity", "data_bits", "stop_bits", "rs485", "turnaround"]
     static let mqttKeys = ["url", "topic_prefix", "qos", "client_id"]
     static let deviceSettingKeys = ["unit", "poll_interval", "timeout", "retries", "pause_after_connect",
@@ -32,6 +34,7 @@ struct BoardReader {
         let mqtt = top.node("mqtt", required: true).flatMap { self.readMQTT($0, gateway: gateway) }
         let summaryInterval = top.duration("summary_interval", in: .milliseconds(100)...(.seconds(86400)))
             ?? Board.defaultSummaryInterval
+        let persistence = self.readPersistence(top)
         let ports = top.node("ports").map(self.readPorts) ?? []
         var devices: [DeviceDefinition] = []
         if let seq = top.sequence("devices", required: true) {
@@ -61,7 +64,7 @@ struct BoardReader {
         }
         guard self.sink.isEmpty, let gateway, let mqtt else { return nil }
         return Board(gateway: gateway, mqtt: mqtt, summaryInterval: summaryInterval, ports: ports, devices: devices,
-                     file: self.sink.file)
+                     persistence: persistence, file: self.sink.file)
     }
 
     func readMQTT(_ node: YAMLNode, gateway: String?) -> BrokerSettings? {
@@ -113,6 +116,36 @@ struct BoardReader {
                     || b == 0x2D
             }
         }
+    }
+
+    func readPersistence(_ top: MappingReader) -> PersistenceSettings {
+        var p = PersistenceSettings()
+        if let (path, mark) = top.string("state_dir", maxLength: 1024) {
+            if path.hasPrefix("/") { p.stateDirectory = path } else {
+                self.sink.error(mark, "state_dir", "expected an absolute path")
+            }
+        }
+        p.snapshotInterval = top.duration("snapshot_interval", in: .seconds(10)...(.seconds(86400))) ?? p.snapshotInterval
+        guard let node = top.node("spool"), let m = MappingReader(node, path: "spool", sink: self.sink) else { return p }
+        m.finish(known: Self.spoolKeys)
+        if let (path, mark) = m.string("path", maxLength: 1024) {
+            if path.hasPrefix("/") { p.spoolPath = path } else { self.sink.error(mark, "spool.path", "expected an absolute path") }
+        }
+        if let (text, mark) = m.string("max_size") {
+            if let bytes = ByteSize.parse(text), bytes >= 64 << 10, bytes <= 64 << 30 {
+                p.spoolMaxBytes = bytes
+            } else {
+                self.sink.error(mark, "spool.max_size", "expected a size from 64KiB to 64GiB such as 64MiB, found \"\(text)\"")
+            }
+        }
+        p.fsync = m.choice("fsync", PersistenceSettings.Fsync.self) ?? p.fsync
+        p.fsyncInterval = m.duration("fsync_interval", in: .milliseconds(10)...(.seconds(60))) ?? p.fsyncInterval
+        if let rate = m.number("replay_rate") {
+            if rate > 0 && rate <= 100_000 { p.replayRate = rate } else if let s = m.scalar("replay_rate") {
+                self.sink.error(s.mark, "spool.replay_rate", "expected messages per second, from 0 (exclusive) to 100000")
+            }
+        }
+        return p
     }
 
     func readPorts(_ node: YAMLNode) -> [SerialPortDefinition] {

@@ -53,6 +53,10 @@ public final class Spool {
     private var dropped = (summaries: 0, alerts: 0)
     private var truncated = (bytes: 0, records: 0)
     private var scratch = [UInt8](repeating: 0, count: 4096)
+    /// The highest sequence number per stream among the data records found at start-up.
+    public private(set) var recoveredSequences: [String: UInt64] = [:]
+    /// Called before resolved segments are deleted (to persist what they alone remember, e.g. sequence numbers).
+    public var beforeReclaim: (() -> Void)?
 
     /// Opens (creating it if needed) and recovers the spool in `directory`.
     public init(directory: String, maxBytes: Int, fsync: FsyncPolicy = .interval(1), segmentBytes: Int? = nil)
@@ -75,26 +79,21 @@ public final class Spool {
 
     /// Stores a message and returns its record id. Makes room first when the spool is full.
     @discardableResult
-    public func append(kind: SpoolKind, qos: Int, topic: String, payload: UnsafeRawBufferPointer)
-        throws(SpoolError) -> UInt64
+    public func append(kind: SpoolKind, qos: Int, topic: String, payload: UnsafeRawBufferPointer, stream: String = "",
+                       sequence: UInt64 = 0) throws(SpoolError) -> UInt64
     {
         let topicBytes = topic.utf8.count
-        guard topicBytes <= Self.maxTopicBytes, payload.count <= Self.maxPayloadBytes else {
+        let streamBytes = stream.utf8.count
+        guard topicBytes <= Self.maxTopicBytes, payload.count <= Self.maxPayloadBytes, streamBytes <= 255 else {
             throw SpoolError(path: self.directory, operation: "append to",
                              message: "record too large (topic \(topicBytes) bytes, payload \(payload.count) bytes)")
         }
         let id = self.nextID
         self.nextID += 1
-        let length = Self.headerBytes + 10 + topicBytes + payload.count
+        let length = Self.headerBytes + Self.fixedDataBytes + streamBytes + topicBytes + payload.count
         try self.makeRoom(for: length)
         let (segment, offset) = try self.write(type: 1, kind: kind.rawValue, qos: UInt8(qos), length: length) { body in
-            body.storeBytes(of: id.littleEndian, toByteOffset: 0, as: UInt64.self)
-            body.storeBytes(of: UInt16(topicBytes).littleEndian, toByteOffset: 8, as: UInt16.self)
-            var topic = topic
-            topic.withUTF8 { body.baseAddress!.advanced(by: 10).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            if payload.count > 0 {
-                body.baseAddress!.advanced(by: 10 + topicBytes).copyMemory(from: payload.baseAddress!, byteCount: payload.count)
-            }
+            Self.fillData(body, id: id, sequence: sequence, stream: stream, topic: topic, payload: payload)
         }
         self.segments[self.segments.count - 1].ids.append(id)
         self.entries[id] = Entry(kind: kind, qos: UInt8(qos), segment: segment, offset: offset, length: length)
@@ -103,10 +102,56 @@ public final class Spool {
     }
 
     @discardableResult
-    public func append(kind: SpoolKind, qos: Int, topic: String, payload: [UInt8]) throws(SpoolError) -> UInt64 {
+    public func append(kind: SpoolKind, qos: Int, topic: String, payload: [UInt8], stream: String = "",
+                       sequence: UInt64 = 0) throws(SpoolError) -> UInt64 {
         try payload.withUnsafeBytes { bytes in
-            Result { () throws(SpoolError) -> UInt64 in try self.append(kind: kind, qos: qos, topic: topic, payload: bytes) }
+            Result { () throws(SpoolError) -> UInt64 in
+                try self.append(kind: kind, qos: qos, topic: topic, payload: bytes, stream: stream, sequence: sequence)
+            }
         }.get()
+    }
+
+    /// id, sequence, stream length: the fixed part of a data body (with the topic length).
+    static let fixedDataBytes = 8 + 8 + 1 + 2
+
+    static func fillData(_ body: UnsafeMutableRawBufferPointer, id: UInt64, sequence: UInt64, stream: String,
+                         topic: String, payload: UnsafeRawBufferPointer) {
+        body.storeBytes(of: id.littleEndian, toByteOffset: 0, as: UInt64.self)
+        body.storeBytes(of: sequence.littleEndian, toByteOffset: 8, as: UInt64.self)
+        var offset = 16
+        var stream = stream
+        stream.withUTF8 { s in
+            body[offset] = UInt8(s.count)
+            if s.count > 0 { body.baseAddress!.advanced(by: offset + 1).copyMemory(from: s.baseAddress!, byteCount: s.count) }
+            offset += 1 + s.count
+        }
+        var topic = topic
+        topic.withUTF8 { t in
+            body.storeBytes(of: UInt16(t.count).littleEndian, toByteOffset: offset, as: UInt16.self)
+            body.baseAddress!.advanced(by: offset + 2).copyMemory(from: t.baseAddress!, byteCount: t.count)
+            offset += 2 + t.count
+        }
+        if payload.count > 0 {
+            body.baseAddress!.advanced(by: offset).copyMemory(from: payload.baseAddress!, byteCount: payload.count)
+        }
+    }
+
+    /// The fields of a data record (`record` is the whole record, header included).
+    static func unpackData(_ record: [UInt8]) -> (sequence: UInt64, stream: String, topic: String, payload: [UInt8])? {
+        let h = headerBytes
+        guard record.count >= h + fixedDataBytes else { return nil }
+        var sequence: UInt64 = 0
+        for k in 0..<8 { sequence |= UInt64(record[h + 8 + k]) << UInt64(8 * k) }
+        let streamLength = Int(record[h + 16])
+        var offset = h + 17
+        guard offset + streamLength + 2 <= record.count else { return nil }
+        let stream = String(decoding: record[offset..<(offset + streamLength)], as: UTF8.self)
+        offset += streamLength
+        let topicLength = Int(UInt16(record[offset]) | UInt16(record[offset + 1]) << 8)
+        offset += 2
+        guard offset + topicLength <= record.count else { return nil }
+        let topic = String(decoding: record[offset..<(offset + topicLength)], as: UTF8.self)
+        return (sequence, stream, topic, Array(record[(offset + topicLength)...]))
     }
 
     /// The broker acknowledged the record (or it was sent at QoS 0): it leaves the spool.
@@ -160,8 +205,18 @@ public final class Spool {
         return order.filter { self.entries[$0] != nil }
     }
 
+    /// A stored message.
+    public struct Message: Sendable, Hashable {
+        public var topic: String
+        public var payload: [UInt8]
+        public var qos: Int
+        public var kind: SpoolKind
+        public var stream: String
+        public var sequence: UInt64
+    }
+
     /// The stored message of a pending record.
-    public func read(_ id: UInt64) throws(SpoolError) -> (topic: String, payload: [UInt8], qos: Int, kind: SpoolKind)? {
+    public func read(_ id: UInt64) throws(SpoolError) -> Message? {
         guard let entry = self.entries[id] else { return nil }
         let path = self.path(entry.segment)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -169,11 +224,11 @@ public final class Spool {
         defer { close(fd) }
         var record = [UInt8](repeating: 0, count: entry.length)
         let n = record.withUnsafeMutableBytes { pread(fd, $0.baseAddress, entry.length, off_t(entry.offset)) }
-        guard n == entry.length else { throw SpoolError(path: path, operation: "read", error: .current) }
-        let topicLength = Int(UInt16(record[Self.headerBytes + 8]) | UInt16(record[Self.headerBytes + 9]) << 8)
-        let topicStart = Self.headerBytes + 10
-        let topic = String(decoding: record[topicStart..<(topicStart + topicLength)], as: UTF8.self)
-        return (topic, Array(record[(topicStart + topicLength)...]), Int(entry.qos), entry.kind)
+        guard n == entry.length, let data = Self.unpackData(record) else {
+            throw SpoolError(path: path, operation: "read", error: .current)
+        }
+        return Message(topic: data.topic, payload: data.payload, qos: Int(entry.qos), kind: entry.kind,
+                       stream: data.stream, sequence: data.sequence)
     }
 
     public var statistics: SpoolStatistics {
@@ -187,7 +242,12 @@ public final class Spool {
 
     /// Deletes fully resolved segments, oldest first (never the current one).
     private func reclaim() {
+        var told = false
         while self.segments.count > 1, self.segments[0].ids.allSatisfy({ self.entries[$0] == nil }) {
+            if !told {
+                self.beforeReclaim?()
+                told = true
+            }
             self.deleteOldestSegment()
         }
     }
@@ -196,6 +256,7 @@ public final class Spool {
     /// alerts are moved forward while any summary is pending elsewhere, else dropped too.
     private func makeRoom(for length: Int) throws(SpoolError) {
         self.reclaim()
+        if self.totalBytes + length > self.maxBytes && self.segments.count > 1 { self.beforeReclaim?() }
         while self.totalBytes + length > self.maxBytes && self.segments.count > 1 {
             let oldest = self.segments[0]
             var summariesElsewhere = false
@@ -223,12 +284,9 @@ public final class Spool {
         self.entries[id] = nil
         let length = entry.length
         let (segment, offset) = try self.write(type: 1, kind: entry.kind.rawValue, qos: entry.qos, length: length) { body in
-            body.storeBytes(of: id.littleEndian, toByteOffset: 0, as: UInt64.self)
-            let topic = Array(message.topic.utf8)
-            body.storeBytes(of: UInt16(topic.count).littleEndian, toByteOffset: 8, as: UInt16.self)
-            topic.withUnsafeBytes { body.baseAddress!.advanced(by: 10).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             message.payload.withUnsafeBytes {
-                if $0.count > 0 { body.baseAddress!.advanced(by: 10 + topic.count).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+                Self.fillData(body, id: id, sequence: message.sequence, stream: message.stream, topic: message.topic,
+                              payload: $0)
             }
         }
         self.segments[self.segments.count - 1].ids.append(id)
@@ -372,6 +430,9 @@ public final class Spool {
                 switch record.type {
                 case 1:
                     maxID = max(maxID, record.id)
+                    if let data = Self.unpackData(Array(bytes[offset..<(offset + record.length)])), !data.stream.isEmpty {
+                        self.recoveredSequences[data.stream] = max(self.recoveredSequences[data.stream] ?? 0, data.sequence)
+                    }
                     if !resolved.contains(record.id), let kind = SpoolKind(rawValue: record.kind) {
                         ids.append(record.id)
                         located[record.id] = (Entry(kind: kind, qos: record.qos, segment: number, offset: offset,
@@ -419,7 +480,7 @@ public final class Spool {
         guard u32(offset) == magic else { return nil }
         let bodyLength = Int(u32(offset + 8))
         let length = headerBytes + bodyLength
-        guard bodyLength >= 8, bodyLength <= maxPayloadBytes + maxTopicBytes + 10, offset + length <= b.count else {
+        guard bodyLength >= 8, bodyLength <= maxPayloadBytes + maxTopicBytes + 300, offset + length <= b.count else {
             return nil
         }
         let crc = b.withUnsafeBytes { raw -> UInt32 in
@@ -433,8 +494,12 @@ public final class Spool {
         var id: UInt64 = 0
         for k in 0..<8 { id |= UInt64(b[offset + headerBytes + k]) << UInt64(8 * k) }
         if type == 1 {
-            let topicLength = Int(UInt16(b[offset + headerBytes + 8]) | UInt16(b[offset + headerBytes + 9]) << 8)
-            guard 10 + topicLength <= bodyLength else { return nil }
+            guard bodyLength >= fixedDataBytes else { return nil }
+            let streamLength = Int(b[offset + headerBytes + 16])
+            guard 17 + streamLength + 2 <= bodyLength else { return nil }
+            let t = offset + headerBytes + 17 + streamLength
+            let topicLength = Int(UInt16(b[t]) | UInt16(b[t + 1]) << 8)
+            guard 17 + streamLength + 2 + topicLength <= bodyLength else { return nil }
         }
         return ParsedRecord(type: type, kind: b[offset + 5], qos: b[offset + 6], id: id, length: length)
     }

@@ -32,6 +32,20 @@ struct SpoolTests {
         #expect(spool.statistics.truncatedRecords == 0)
     }
 
+    @Test func sequenceNumbersAreRecoveredPerStream() throws {
+        let dir = TemporaryDirectory()
+        do {
+            let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
+            for seq in 1...5 { try spool.append(kind: .summary, qos: 1, topic: "s", payload: [], stream: "device:a", sequence: UInt64(seq)) }
+            let last = try spool.append(kind: .alert, qos: 1, topic: "a", payload: [9], stream: "alerts", sequence: 42)
+            try spool.acknowledge(last)
+            let message = try #require(try spool.read(1))
+            #expect(message.stream == "device:a" && message.sequence == 1)
+        }
+        let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
+        #expect(spool.recoveredSequences == ["device:a": 5, "alerts": 42])
+    }
+
     @Test func resolvedSegmentsAreDeleted() throws {
         let dir = TemporaryDirectory()
         let spool = try Spool(directory: dir.path, maxBytes: 1 << 20, segmentBytes: 256)
@@ -60,11 +74,11 @@ struct SpoolTests {
             let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
             #expect(spool.pending(.summary) == Array(ids[0..<3]))
             #expect(spool.statistics.truncatedRecords == 1)
-            #expect(spool.statistics.truncatedBytes == 127 - 30)  // a record: 16 header + 10 + 1 topic + 100 payload
+            #expect(spool.statistics.truncatedBytes == 136 - 30)  // a record: 16 header + 19 + 1 topic + 100 payload
         }
         // A flipped bit in the second record: it and what follows in that segment are dropped, the first kept.
         var again = try Data(contentsOf: URL(fileURLWithPath: file))
-        again[127 + 40] ^= 0x10
+        again[136 + 40] ^= 0x10
         try again.write(to: URL(fileURLWithPath: file))
         let spool = try Spool(directory: dir.path, maxBytes: 1 << 20)
         #expect(spool.pending(.summary) == [ids[0]])
