@@ -26,3 +26,12 @@ void cposix_set_thread_name(const char *name) {
     buf[15] = 0;
     pthread_setname_np(pthread_self(), buf);
 }
+
+int cposix_timed_join(pthread_t thread, int64_t timeout_ns) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(timeout_ns / 1000000000);
+    ts.tv_nsec += (long)(timeout_ns % 1000000000);
+    if (ts.tv_nsec >= 1000000000) { ts.tv_sec += 1; ts.tv_nsec -= 1000000000; }
+    return pthread_timedjoin_np(thread, NULL, &ts);
+}

@@ -36,4 +36,16 @@ public final class PosixThread: @unchecked Sendable {
         self.joined = true
         pthread_join(self.handle, nil)
     }
+
+    /// Waits at most `nanoseconds` for the body to return; false when it is still running (the thread is then
+    /// left to the process exit).
+    @discardableResult
+    public func join(timeoutNanoseconds nanoseconds: Int64) -> Bool {
+        guard !self.joined else { return true }
+        if cposix_timed_join(self.handle, nanoseconds) == 0 {
+            self.joined = true
+            return true
+        }
+        return false
+    }
 }

@@ -186,11 +186,21 @@ public final class Spool {
 
     public func isPending(_ id: UInt64) -> Bool { self.entries[id] != nil }
 
-    /// The oldest pending record of `kind` that `skip` does not exclude (records already in flight).
-    public func oldestPending(_ kind: SpoolKind, skip: (UInt64) -> Bool = { _ in false }) -> UInt64? {
+    /// The oldest pending record of `kind` with an id of at least `atLeast` that `skip` does not exclude (records
+    /// already in flight).
+    public func oldestPending(_ kind: SpoolKind, atLeast: UInt64 = 0, skip: (UInt64) -> Bool = { _ in false }) -> UInt64? {
         self.compactOrders()
         let order = kind == .alert ? self.alertOrder : self.summaryOrder
         var i = kind == .alert ? self.alertHead : self.summaryHead
+        if atLeast > 0 {
+            // Ids were appended in increasing order (moved records keep their place): binary search.
+            var lo = i, hi = order.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if order[mid] < atLeast { lo = mid + 1 } else { hi = mid }
+            }
+            i = lo
+        }
         while i < order.count {
             let id = order[i]
             if self.entries[id] != nil && !skip(id) { return id }
@@ -198,6 +208,9 @@ public final class Spool {
         }
         return nil
     }
+
+    /// The id the next appended record will get.
+    public var nextRecordID: UInt64 { self.nextID }
 
     /// The pending records of `kind`, oldest first (for tests and status).
     public func pending(_ kind: SpoolKind) -> [UInt64] {

@@ -13,9 +13,15 @@ public final class AlertIdentifiers: Sendable {
 
     private let state: Mutex<State>
 
-    public init(seed: UInt64 = UInt64(truncatingIfNeeded: WallClock.nowMilliseconds()) &* 0x9E37_79B9_7F4A_7C15) {
-        self.state = Mutex(State(random: seed | 1))
+    /// `after`: the millisecond of the last id issued before (persisted across restarts), so that ids keep
+    /// increasing even if the clock stepped back meanwhile.
+    public init(after lastMillisecond: Int64 = 0,
+                seed: UInt64 = UInt64(truncatingIfNeeded: WallClock.nowMilliseconds()) &* 0x9E37_79B9_7F4A_7C15) {
+        self.state = Mutex(State(millisecond: lastMillisecond, counter: 0xFFF, random: seed | 1))
     }
+
+    /// The millisecond field of the last id issued.
+    public var lastMillisecond: Int64 { self.state.withLock { $0.millisecond } }
 
     /// The next id, as its 16 bytes.
     public func next(now: Int64 = WallClock.nowMilliseconds()) -> (UInt64, UInt64) {

@@ -2,6 +2,7 @@ import BoardFile
 import Logging
 import Mosquitto
 import Posix
+import Spool
 import Synchronization
 
 /// The agent's MQTT side: one libmosquitto client with the gateway will, the retained status messages, and
@@ -22,7 +23,7 @@ public final class Publisher: Sendable {
     /// QoS of the status messages and of the will.
     public static let statusQoS = 1
 
-    public init(board: Board, logger: Logger) throws(MosquittoError) {
+    init(board: Board, logger: Logger, delivery: Delivery? = nil) throws(MosquittoError) {
         let topics = Topics(board: board)
         var options = MosquittoClient.Options(clientID: board.mqtt.clientID, host: board.mqtt.endpoint.host,
                                               port: board.mqtt.endpoint.port)
@@ -42,8 +43,10 @@ public final class Publisher: Sendable {
             logger.info("connected to broker", metadata: ["broker": "\(endpoint)"])
             state.lastConnectFailureLog.store(0, ordering: .releasing)
             state.onConnect?()
+            state.onConnectionChange?(true)
         }
         events.disconnected = { rc in
+            state.onConnectionChange?(false)
             if rc != 0 {
                 logger.warning("broker connection lost; reconnecting", metadata: [
                     "broker": "\(endpoint)", "reason": "\(MosquittoError.text(rc))",
@@ -67,9 +70,25 @@ public final class Publisher: Sendable {
         self.summaryQoS = board.mqtt.qos
         self.logger = logger
         self.state = state
+        self.delivery = delivery
+        if let delivery {
+            let client = self.client
+            delivery.send = { topic, payload, qos in
+                payload.withUnsafeBytes { bytes in
+                    do {
+                        return try client.publish(topic: topic, payload: bytes, qos: qos, retain: false)
+                    } catch {
+                        logger.error("publish failed", metadata: ["topic": "\(topic)", "error": "\(error)"])
+                        return nil
+                    }
+                }
+            }
+            state.onConnectionChange = { up in delivery.connectionChanged(up) }
+        }
         state.onConnect = { [unowned self] in self.republishRetained() }
         state.onPublished = { [unowned self] mid in
             self.acknowledged.withLock { set in _ = set?.insert(mid) }
+            self.delivery?.acknowledged(mid)
         }
     }
 
@@ -82,8 +101,10 @@ public final class Publisher: Sendable {
         try self.client.start()
     }
 
-    /// Publishes a non-retained message (summaries). Errors are logged and counted by the caller's status; they
-    /// do not stop polling.
+    /// The store-and-forward path of summaries and alert events.
+    let delivery: Delivery?
+
+    /// Sends a message that is not kept in the spool (QoS as given, not retained).
     public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: Int) {
         do {
             try self.client.publish(topic: topic, payload: payload, qos: qos, retain: false)
@@ -144,9 +165,10 @@ public final class Publisher: Sendable {
         self.client.stop()
     }
 
-    /// `{"state":"online","version":"…","ts":"…"}` or the same with `offline`.
-    public static func gatewayStatus(online: Bool, at ms: Int64) -> [UInt8] {
-        let w = JSONWriter(capacity: 256)
+    /// `{"state":"online","version":"…","ts":"…"}` or the same with `offline`; with the spool's figures when
+    /// given: `"spool_bytes"`, `"spool_records"`, `"dropped"` (records dropped because the spool was full).
+    public static func gatewayStatus(online: Bool, at ms: Int64, spool: SpoolStatistics? = nil) -> [UInt8] {
+        let w = JSONWriter(capacity: 512)
         w.beginObject()
         w.key("state")
         w.string(online ? "online" : "offline")
@@ -154,8 +176,26 @@ public final class Publisher: Sendable {
         w.string(AgentVersion.current)
         w.key("ts")
         w.timestamp(unixMilliseconds: ms)
+        if let spool {
+            w.key("spool_bytes")
+            w.integer(spool.bytes)
+            w.key("spool_records")
+            w.integer(spool.records)
+            w.key("dropped")
+            w.integer(spool.dropped)
+            w.key("dropped_alerts")
+            w.integer(spool.droppedAlerts)
+            w.key("spool_truncated")
+            w.integer(spool.truncatedRecords)
+        }
         w.endObject()
         return Array(w.bytes)
+    }
+
+    /// Refreshes the retained online status (with the spool's figures).
+    public func publishGatewayStatus(spool: SpoolStatistics?) {
+        self.publishRetained(topic: self.topics.gatewayStatus,
+                             payload: Self.gatewayStatus(online: true, at: WallClock.nowMilliseconds(), spool: spool))
     }
 }
 
@@ -164,5 +204,6 @@ final class PublisherState: @unchecked Sendable {
     /// Monotonic time of the last "broker unreachable" log line (0: none since the last connection).
     let lastConnectFailureLog = Atomic<Int64>(0)
     var onConnect: (() -> Void)?
+    var onConnectionChange: ((Bool) -> Void)?
     var onPublished: ((Int32) -> Void)?
 }

@@ -12,4 +12,8 @@ int cposix_wait_readable(int fd, int64_t timeout_ns);
 
 /* pthread_setname_np on the calling thread (the name is cut to 15 bytes). */
 void cposix_set_thread_name(const char *name);
+
+#include <pthread.h>
+/* pthread_timedjoin_np with a relative timeout; 0 when joined, ETIMEDOUT when not yet. */
+int cposix_timed_join(pthread_t thread, int64_t timeout_ns);
 #endif
