@@ -5,12 +5,15 @@ import Glibc
 public enum FileWriter {
     /// With `durable`, the data is flushed before the rename and the directory after it (survives a power loss).
     public static func write(_ text: String, to path: String, durable: Bool = false) throws(SystemError) {
+        try self.write(Array(text.utf8), to: path, durable: durable)
+    }
+
+    public static func write(_ bytes: [UInt8], to path: String, durable: Bool = false) throws(SystemError) {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .current }
         var failure: SystemError?
-        var text = text
-        text.withUTF8 { buf in
+        bytes.withUnsafeBufferPointer { buf in
             var offset = 0
             while offset < buf.count {
                 let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)

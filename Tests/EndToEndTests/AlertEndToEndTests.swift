@@ -83,7 +83,7 @@ struct AlertEndToEndTests {
     }
 
     @Test func theSchemaRejectsWhatItShould() throws {
-        let good = #"{"v":1,"id":"019ab8c5-3a93-7000-8611-95f9cdad542c","ts":"2026-11-26T16:51:48.499Z","state":"open","level":"high","sev":70,"rule":{"id":"spike","type":"statistical"},"gateway":"g","device":"d","channel":"c","ev":{"value":1,"score":7.5,"expected":null,"unit":""},"msg":"c spiked"}"#
+        let good = #"{"v":1,"id":"019ab8c5-3a93-7000-8611-95f9cdad542c","seq":7,"ts":"2026-11-26T16:51:48.499Z","state":"open","level":"high","sev":70,"rule":{"id":"spike","type":"statistical"},"gateway":"g","device":"d","channel":"c","ev":{"value":1,"score":7.5,"expected":null,"unit":""},"msg":"c spiked"}"#
         try SchemaValidator.validateAlerts([Array(good.utf8)])
         let bad = good.replacingOccurrences(of: #""state":"open""#, with: #""state":"opened""#)
         #expect(throws: TestFailure.self) { try SchemaValidator.validateAlerts([Array(bad.utf8)]) }

@@ -87,7 +87,8 @@ struct SimulatedFaultTests {
         let simulationStart = Date()
         defer { simulator.terminate() }
         #expect(waitUntil(seconds: 10) { FreePort.isListening(port) })
-        let agent = try ChildProcess(Executables.otsentry, ["run", "--board", path])
+        let agent = try ChildProcess(Executables.otsentry, ["run", "--board", path],
+                                     environment: ["STATE_DIRECTORY": dir.file("state")])
         defer { agent.terminate() }
 
         let faults = [

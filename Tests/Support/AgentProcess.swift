@@ -6,13 +6,20 @@ public final class AgentProcess: @unchecked Sendable {
     public let boardPath: String
     public let child: ChildProcess
 
-    /// Writes `board` to `board.yaml` and runs `otsentry <subcommand> --board board.yaml <extra>`.
-    public init(board: String, subcommand: String = "run", extra: [String] = [], environment: [String: String] = [:])
-        throws
+    /// The state directory given to the agent (`$STATE_DIRECTORY`), private to this process unless told.
+    public let stateDirectory: String
+
+    /// Writes `board` to `board.yaml` and runs `otsentry <subcommand> --board board.yaml <extra>`, with a state
+    /// directory of its own (or `stateDirectory`).
+    public init(board: String, subcommand: String = "run", extra: [String] = [], environment: [String: String] = [:],
+                stateDirectory: String? = nil) throws
     {
         self.boardPath = self.directory.write("board.yaml", board)
+        self.stateDirectory = stateDirectory ?? self.directory.file("state")
+        var env = environment
+        env["STATE_DIRECTORY"] = env["STATE_DIRECTORY"] ?? self.stateDirectory
         self.child = try ChildProcess(Executables.otsentry, [subcommand, "--board", self.boardPath] + extra,
-                                      environment: environment)
+                                      environment: env)
     }
 
     public var log: String { self.child.stderr }

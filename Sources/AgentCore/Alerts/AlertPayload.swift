@@ -3,11 +3,11 @@ import Posix
 
 /// The alert payload, compact and mappable onto Elastic ECS and OCSF Detection Finding (see
 /// `Schemas/alert.schema.json`):
-/// `{"v":1,"id":"…","ts":"…","state":"open","level":"high","sev":70,"rule":{"id":"spike","type":"statistical"},
+/// `{"v":1,"id":"…","seq":N,"ts":"…","state":"open","level":"high","sev":70,"rule":{"id":"spike","type":"statistical"},
 ///  "gateway":"…","device":"…","channel":"…","ev":{"value":…,"score":…,"expected":…,"unit":"…"},"msg":"…"}`
 enum AlertPayload {
-    static func build(_ event: AlertEvent, id: String, gateway: String, device: String, channel: String, unit: String,
-                      nowWall: Int64) -> [UInt8] {
+    static func build(_ event: AlertEvent, id: String, seq: UInt64, gateway: String, device: String, channel: String,
+                      unit: String, nowWall: Int64) -> [UInt8] {
         let message = AlertWording.sentence(event, channel: channel, unit: unit)
         let w = JSONWriter(capacity: 640 + 6 * (gateway.utf8.count + device.utf8.count + channel.utf8.count
                                                 + unit.utf8.count + message.utf8.count))
@@ -16,6 +16,8 @@ enum AlertPayload {
         w.integer(1)
         w.key("id")
         w.string(id)
+        w.key("seq")
+        w.integer(Int64(seq))
         w.key("ts")
         w.timestamp(unixMilliseconds: nowWall)
         w.key("state")

@@ -3,6 +3,8 @@ import Detectors
 import Logging
 import Modbus
 import Posix
+import Spool
+import Synchronization
 
 /// One bus: one Modbus link (a TCP connection, or a serial port with its RTU units), one kernel thread, its devices
 /// polled strictly one transaction at a time. Blocking libmodbus calls happen only here, never in async code.
@@ -21,14 +23,22 @@ final class BusWorker: @unchecked Sendable {
     private var thread: PosixThread?
     private let alertIDs: AlertIdentifiers
     private let gateway: String
+    private let delivery: Delivery
+    private let sequences: SequenceStore
+    /// Snapshots asked for by the main thread, taken between cycles.
+    private let snapshotRequested = Atomic<Bool>(false)
+    private let snapshotResult = Mutex<[ChannelSnapshot]?>(nil)
 
     init(name: String, connection: ModbusConnection, devices: [DeviceRuntime], turnaround: Duration = .zero,
-         publisher: Publisher, alertIDs: AlertIdentifiers, gateway: String, logger: Logger, stop: StopSignal) {
+         publisher: Publisher, delivery: Delivery, sequences: SequenceStore, alertIDs: AlertIdentifiers,
+         gateway: String, logger: Logger, stop: StopSignal) {
         self.name = name
         self.connection = connection
         self.devices = devices
         self.turnaround = turnaround.nanoseconds
         self.publisher = publisher
+        self.delivery = delivery
+        self.sequences = sequences
         self.alertIDs = alertIDs
         self.gateway = gateway
         self.logger = logger
@@ -45,10 +55,19 @@ final class BusWorker: @unchecked Sendable {
     private func publishAlert(_ event: AlertEvent, device: DeviceRuntime, channel index: Int) {
         let channel = device.definition.channels[index]
         let id = AlertIdentifiers.text(self.alertIDs.next())
-        let payload = AlertPayload.build(event, id: id, gateway: self.gateway, device: device.definition.id,
+        self.sequences.raise("alert-id-ms", to: UInt64(self.alertIDs.lastMillisecond))
+        let seq = self.sequences.take("alerts")
+        let payload = AlertPayload.build(event, id: id, seq: seq, gateway: self.gateway, device: device.definition.id,
                                          channel: channel.id, unit: channel.unit, nowWall: WallClock.nowMilliseconds())
-        payload.withUnsafeBytes {
-            self.publisher.publish(topic: self.publisher.topics.alerts, payload: $0, qos: Publisher.statusQoS)
+        do {
+            try payload.withUnsafeBytes { bytes in
+                try Result { () throws(SpoolError) in
+                    try self.delivery.enqueue(kind: .alert, qos: Publisher.statusQoS, topic: self.publisher.topics.alerts,
+                                              payload: bytes, stream: "alerts", sequence: seq)
+                }.get()
+            }
+        } catch {
+            self.logger.error("alert not spooled", metadata: ["error": "\(error)", "alert": "\(id)"])
         }
         let topic = device.channels[index].alertTopics[event.kind.index]
         if event.transition == .close {
@@ -83,6 +102,10 @@ final class BusWorker: @unchecked Sendable {
                 self.publishDueSummaries()
             }
             self.publishDueSummaries()
+            if self.snapshotRequested.exchange(false, ordering: .acquiringAndReleasing) {
+                let taken = self.takeSnapshot()
+                self.snapshotResult.withLock { $0 = taken }
+            }
             var wake = Int64.max
             for device in self.devices {
                 wake = min(wake, device.nextSummary)
@@ -184,14 +207,21 @@ final class BusWorker: @unchecked Sendable {
         let now = MonotonicClock.now()
         for device in self.devices where now >= device.nextSummary {
             let nowWall = WallClock.nowMilliseconds()
-            device.buildSummary(nowWall: nowWall)
+            let stream = "device:\(device.definition.id)"
+            let seq = self.sequences.take(stream)
+            device.buildSummary(nowWall: nowWall, seq: seq)
             repeat { device.nextSummary += device.summaryInterval } while device.nextSummary <= now
             if device.writer.overflowed {
                 self.logger.error("summary larger than its buffer; not published",
                                   metadata: ["device": "\(device.definition.id)"])
             } else {
-                self.publisher.publish(topic: device.summaryTopic, payload: device.writer.bytes,
-                                       qos: self.publisher.summaryQoS)
+                do {
+                    try self.delivery.enqueue(kind: .summary, qos: self.publisher.summaryQoS, topic: device.summaryTopic,
+                                              payload: device.writer.bytes, stream: stream, sequence: seq)
+                } catch {
+                    self.logger.error("summary not spooled", metadata: ["device": "\(device.definition.id)",
+                                                                        "seq": "\(seq)", "error": "\(error)"])
+                }
             }
             // The status carries counters and the interval's round-trip times: refresh it with each summary.
             if device.state != nil {
@@ -216,6 +246,33 @@ final class BusWorker: @unchecked Sendable {
         case .offline: self.logger.warning("device offline", metadata: metadata)
         }
     }
+
+    /// Asks the bus thread for a snapshot of its channels (taken between two cycles) and waits up to
+    /// `timeoutNanoseconds` for it; once the thread has stopped, takes it directly.
+    func snapshot(timeoutNanoseconds: Int64) -> [ChannelSnapshot]? {
+        guard self.thread != nil, !self.stop.isFired else { return self.takeSnapshot() }
+        self.snapshotResult.withLock { $0 = nil }
+        self.snapshotRequested.store(true, ordering: .releasing)
+        let deadline = MonotonicClock.now() + timeoutNanoseconds
+        while MonotonicClock.now() < deadline {
+            if let taken = self.snapshotResult.withLock({ r -> [ChannelSnapshot]? in defer { r = nil }; return r }) {
+                return taken
+            }
+            MonotonicClock.sleep(seconds: 0.01)
+        }
+        return nil
+    }
+
+    private func takeSnapshot() -> [ChannelSnapshot] {
+        self.devices.flatMap { ChannelSnapshot.take($0) }
+    }
+
+    /// The devices, for handing their channel state to a reloaded board (only once the thread has stopped).
+    var runtimes: [DeviceRuntime] { self.devices }
+
+    /// Waits up to `timeoutNanoseconds` for the thread to end.
+    @discardableResult
+    func join(timeoutNanoseconds: Int64) -> Bool { self.thread?.join(timeoutNanoseconds: timeoutNanoseconds) ?? true }
 
     /// Marks every device offline (clean shutdown).
     func publishStopped() {

@@ -28,7 +28,7 @@ struct ChannelRuntime {
     /// A read of the channel was attempted in the current summary interval.
     var attempted = false
     /// The channel's detectors (nil when it has none).
-    let bank: DetectorBank?
+    var bank: DetectorBank?
     /// The highest anomaly score of the interval.
     var maxScore = 0.0
     /// Alert topics by detector index (empty for detectors the channel does not have).
@@ -61,4 +61,15 @@ struct ChannelRuntime {
     }
 
     func release() { self.lastWords.deallocate() }
+
+    /// Takes over another runtime's learnt state (same channel, same detectors) after a reload: ring, detectors,
+    /// and the statistics of the current interval.
+    mutating func adopt(_ other: ChannelRuntime) {
+        for age in stride(from: other.ring.count - 1, through: 0, by: -1) { self.ring.push(other.ring[age: age]) }
+        self.bank = other.bank
+        self.summary = other.summary
+        self.maxScore = other.maxScore
+        self.lastGood = other.lastGood
+        self.lastValue = other.lastValue
+    }
 }

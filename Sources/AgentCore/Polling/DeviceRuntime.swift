@@ -18,7 +18,6 @@ final class DeviceRuntime {
     let bits: UnsafeMutableBufferPointer<UInt8>
     let writer: JSONWriter
 
-    var seq: Int64 = 0
     var intervalStartWall: Int64
     var nextSummary: Int64
     let summaryInterval: Int64
@@ -232,15 +231,14 @@ final class DeviceRuntime {
 
     /// Builds the summary of the interval that ends now into `writer`, and starts the next interval.
     /// `{"v":1,"seq":N,"ts":…,"from":…,"to":…,"channels":{"<id>":{"n":…,"min":…,"max":…,"mean":…,"std":…,"last":…,"unit":"…","q":"good"}}}`
-    func buildSummary(nowWall: Int64) {
-        self.seq += 1
+    func buildSummary(nowWall: Int64, seq: UInt64) {
         let w = self.writer
         w.reset()
         w.beginObject()
         w.key("v")
         w.integer(1)
         w.key("seq")
-        w.integer(self.seq)
+        w.integer(Int64(seq))
         w.key("ts")
         w.timestamp(unixMilliseconds: nowWall)
         w.key("from")
