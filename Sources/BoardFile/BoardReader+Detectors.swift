@@ -6,8 +6,8 @@ extension BoardReader {
     static let detectorKeys: [DetectorKind: [String]] = [
         .range: ["min", "max", "deadband"],
         .rate: ["max_per_s"],
-        .spike: ["threshold", "window"],
-        .shift: ["threshold", "drift", "baseline"],
+        .spike: ["threshold", "window", "learn_z"],
+        .shift: ["threshold", "drift"],
         .flatline: ["epsilon", "for"],
         .score: ["threshold"],
     ]
@@ -60,19 +60,25 @@ extension BoardReader {
             case .spike:
                 var p = SpikeDetector.Parameters()
                 p.threshold = self.positive(d, "threshold") ?? p.threshold
-                p.window = d.integer("window", in: 8...4096) ?? min(p.window, window)
+                p.window = d.integer("window", in: 16...4096) ?? p.window
+                p.learnZ = self.positive(d, "learn_z") ?? p.learnZ
                 bank.spike = DetectorSetting(p, policy: policy, warmup: warmup)
             case .shift:
                 var p = ShiftDetector.Parameters()
                 p.threshold = self.positive(d, "threshold") ?? p.threshold
-                p.drift = d.number("drift") ?? p.drift
-                p.baseline = Double(d.integer("baseline", in: 2...1_000_000) ?? Int(p.baseline))
+                p.drift = self.positive(d, "drift") ?? p.drift
                 bank.shift = DetectorSetting(p, policy: policy, warmup: warmup)
             case .flatline:
                 var p = FlatlineDetector.Parameters()
                 p.epsilon = d.number("epsilon") ?? p.epsilon
                 if p.epsilon < 0, let s = d.scalar("epsilon") { self.sink.error(s.mark, d.child("epsilon"), "must be ≥ 0") }
-                p.forSeconds = d.duration("for", in: .milliseconds(1)...(.seconds(86400)))?.seconds
+                if let s = d.scalar("for"), s.style == .plain, let samples = Int(s.value) {
+                    if samples >= 2 && samples <= 1_000_000 { p.forSamples = samples } else {
+                        self.sink.error(s.mark, d.child("for"), "expected 2 to 1000000 samples, or a duration")
+                    }
+                } else {
+                    p.forSeconds = d.duration("for", in: .milliseconds(1)...(.seconds(86400)))?.seconds
+                }
                 bank.flatline = DetectorSetting(p, policy: policy, warmup: warmup)
             case .score:
                 var p = ScoreDetector.Parameters()

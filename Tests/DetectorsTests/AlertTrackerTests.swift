@@ -61,7 +61,7 @@ struct SimpleDetectorTests {
         for i in 0..<200 { _ = moving.update(Double(i % 7), at: Double(i)) }
         var fired = -1
         for i in 0..<40 where moving.update(99, at: Double(200 + i)).active && fired < 0 { fired = i }
-        #expect(fired == 19, "fires when the run reaches 20 samples")
+        #expect(fired == 20, "fires at the 20th repeat of the value (the 21st sample at 99)")
 
         var constant = FlatlineDetector(.init(epsilon: 0.01, forSamples: 20))
         var any = false

@@ -43,7 +43,8 @@ struct ChannelRuntime {
         self.singlePrecision = definition.type == .float32 && definition.scaling.isIdentity
         self.ring = RingBuffer(capacity: definition.window, initial: .nan)
         // Strings hash to a number that only changes; statistical detectors make no sense on them.
-        self.bank = definition.detectors.isEmpty || definition.type == .string ? nil : DetectorBank(definition.detectors)
+        self.bank = definition.detectors.isEmpty || definition.type == .string
+            ? nil : DetectorBank(definition.detectors, window: definition.window)
         let kinds = definition.detectors.kinds
         self.alertTopics = DetectorKind.allCases.map { kinds.contains($0) ? alertTopic($0) : "" }
         self.keepsWords = !definition.table.holdsBits && (captureRaw || definition.type == .string)

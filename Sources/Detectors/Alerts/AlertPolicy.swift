@@ -20,5 +20,5 @@ public struct AlertPolicy: Sendable, Hashable {
         self.severity = severity
     }
 
-    public static let defaultClearSamples = 3
+    public static let defaultClearSamples = 12
 }

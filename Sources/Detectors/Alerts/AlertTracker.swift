@@ -1,6 +1,8 @@
 /// The lifecycle of one detector's alert on one channel: `open` when the condition has held for
 /// `minDuration`, `update` at most every `updateInterval` while open and only for a new extreme, `close` once the
-/// condition has been clear for `clearAfter` and `clearSamples` samples. O(1) state, no allocation.
+/// condition has been clear for `clearAfter` and `clearSamples` samples in a row. With hysteresis, "clear" may be
+/// stricter than "not open" (a sample between the two levels keeps the alert open and restarts the clear count).
+/// O(1) state, no allocation.
 public struct AlertTracker: Sendable {
     public let policy: AlertPolicy
     public private(set) var isOpen = false
@@ -16,8 +18,13 @@ public struct AlertTracker: Sendable {
 
     public init(policy: AlertPolicy) { self.policy = policy }
 
-    /// Feeds one sample's condition; returns the event it causes, if any.
+    /// Feeds one sample's condition (no hysteresis: clear when not active); returns the event it causes.
     public mutating func step(at t: Double, active: Bool, score: Double) -> AlertTransition? {
+        self.step(at: t, active: active, clear: !active, score: score)
+    }
+
+    /// Feeds one sample: `active` at the opening level, `clear` at the clearing level.
+    public mutating func step(at t: Double, active: Bool, clear: Bool, score: Double) -> AlertTransition? {
         if !self.isOpen {
             guard active else {
                 self.conditionSince = .nan
@@ -34,9 +41,10 @@ public struct AlertTracker: Sendable {
             self.clearCount = 0
             return .open
         }
-        if active {
+        if !clear {
             self.clearSince = .nan
             self.clearCount = 0
+            guard active else { return nil }
             if abs(score) > self.extreme {
                 self.extreme = abs(score)
                 self.newExtreme = true

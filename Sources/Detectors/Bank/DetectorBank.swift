@@ -7,10 +7,8 @@ public final class DetectorBank: @unchecked Sendable {
     public let configuration: DetectorBankConfiguration
     private var range: RangeDetector?
     private var rate: RateDetector?
-    private var spike: SpikeDetector?
-    private var shift: ShiftDetector?
+    private let core: StatisticalCore?
     private var flatline: FlatlineDetector?
-    private var score: ScoreDetector?
     /// One tracker per detector kind (unused for kinds not configured), with each kind's warm-up and severity.
     private let trackers: UnsafeMutableBufferPointer<AlertTracker>
     private let configured: [Bool]
@@ -20,17 +18,37 @@ public final class DetectorBank: @unchecked Sendable {
     public private(set) var eventCount = 0
     /// Samples seen (not NaN).
     public private(set) var samples = 0
-    /// The last combined anomaly score in [0, 1] (0 without a `score` detector).
+    /// The last combined anomaly score in [0, 1) (0 without a `score` detector, and during warm-up).
     public private(set) var lastScore = 0.0
+    private let spikeOpen: Double
+    private let shiftOpen: Double
+    private let clearRatio: Double
+    private let scoreOpen: Double
+    private let scoreClear: Double
 
-    public init(_ configuration: DetectorBankConfiguration) {
+    /// `window`: the channel's ring capacity, which bounds the seasonal history (and so the longest period found,
+    /// half of it).
+    public init(_ configuration: DetectorBankConfiguration, window: Int = 1024) {
         self.configuration = configuration
         self.range = configuration.range.map { RangeDetector($0.parameters) }
         self.rate = configuration.rate.map { RateDetector($0.parameters) }
-        self.spike = configuration.spike.map { SpikeDetector($0.parameters) }
-        self.shift = configuration.shift.map { ShiftDetector($0.parameters) }
         self.flatline = configuration.flatline.map { FlatlineDetector($0.parameters) }
-        self.score = configuration.score.map { ScoreDetector($0.parameters) }
+        var parameters = StatisticalParameters()
+        if let spike = configuration.spike?.parameters {
+            parameters.spikeWindow = spike.window
+            parameters.learnZ = spike.learnZ
+        }
+        if let shift = configuration.shift?.parameters { parameters.cusumK = shift.drift }
+        parameters.warmup = configuration.spike?.warmup ?? configuration.score?.warmup ?? configuration.shift?.warmup
+            ?? parameters.warmup
+        let statistical = configuration.spike != nil || configuration.shift != nil || configuration.score != nil
+        self.core = statistical ? StatisticalCore(window: max(window, 16), parameters: parameters) : nil
+        self.spikeOpen = configuration.spike?.parameters.threshold ?? parameters.spikeSurprise
+        self.shiftOpen = configuration.shift?.parameters.threshold ?? parameters.shiftSurprise
+        self.clearRatio = parameters.clearRatio
+        self.scoreOpen = configuration.score?.parameters.threshold ?? 0.5
+        self.scoreClear = ScoreDetector.clearLevel(threshold: self.scoreOpen, halfSurprise: parameters.spikeSurprise,
+                                                   ratio: parameters.clearRatio)
         let policies: [(AlertPolicy, Int)?] = [
             configuration.range.map { ($0.policy, $0.warmup) }, configuration.rate.map { ($0.policy, $0.warmup) },
             configuration.spike.map { ($0.policy, $0.warmup) }, configuration.shift.map { ($0.policy, $0.warmup) },
@@ -76,40 +94,41 @@ public final class DetectorBank: @unchecked Sendable {
         guard !x.isNaN else { return 0 }
         self.samples += 1
         if let range = self.range {
-            self.step(.range, range.update(x, isOpen: self.trackers[DetectorKind.range.index].isOpen), x, t)
+            let v = range.update(x, isOpen: self.trackers[DetectorKind.range.index].isOpen)
+            self.step(.range, v, clear: !v.active, x, t)
         }
         if self.rate != nil {
-            self.step(.rate, self.rate!.update(x, at: t), x, t)
+            let v = self.rate!.update(x, at: t)
+            self.step(.rate, v, clear: !v.active, x, t)
         }
-        var spikeVerdict: Verdict?
-        if self.spike != nil {
-            let v = self.spike!.update(x)
-            spikeVerdict = v
-            self.step(.spike, v, x, t)
-        }
-        var shiftVerdict: Verdict?
-        if self.shift != nil {
-            let v = self.shift!.update(x)
-            shiftVerdict = v
-            self.step(.shift, v, x, t)
+        if let core = self.core {
+            let out = core.update(x, at: t)
+            if self.configured[DetectorKind.spike.index] {
+                let v = Verdict(active: out.spikeSurprise >= self.spikeOpen, score: out.z, expected: out.expected)
+                self.step(.spike, v, clear: out.spikeSurprise < self.clearRatio * self.spikeOpen, x, t)
+            }
+            if self.configured[DetectorKind.shift.index] {
+                let v = Verdict(active: out.shiftSurprise >= self.shiftOpen, score: out.cusum, expected: out.expected)
+                self.step(.shift, v, clear: out.shiftSurprise < self.clearRatio * self.shiftOpen, x, t)
+            }
+            if self.configured[DetectorKind.score.index] {
+                self.lastScore = self.samples > self.warmups[DetectorKind.score.index] ? out.score : 0
+                let v = Verdict(active: self.lastScore >= self.scoreOpen, score: self.lastScore, expected: out.expected)
+                self.step(.score, v, clear: self.lastScore < self.scoreClear, x, t)
+            }
         }
         if self.flatline != nil {
-            self.step(.flatline, self.flatline!.update(x, at: t), x, t)
-        }
-        if let score = self.score {
-            let v = score.update(spike: spikeVerdict, shift: shiftVerdict,
-                                 spikeThreshold: self.configuration.spike?.parameters.threshold ?? 6,
-                                 shiftThreshold: self.configuration.shift?.parameters.threshold ?? 12)
-            self.lastScore = self.samples > self.warmups[DetectorKind.score.index] ? v.score : 0
-            self.step(.score, v, x, t)
+            let v = self.flatline!.update(x, at: t)
+            self.step(.flatline, v, clear: !v.active, x, t)
         }
         return self.eventCount
     }
 
-    private func step(_ kind: DetectorKind, _ verdict: Verdict, _ x: Double, _ t: Double) {
+    private func step(_ kind: DetectorKind, _ verdict: Verdict, clear: Bool, _ x: Double, _ t: Double) {
         let i = kind.index
         let active = verdict.active && self.samples > self.warmups[i]
-        guard let transition = self.trackers[i].step(at: t, active: active, score: verdict.score) else { return }
+        guard let transition = self.trackers[i].step(at: t, active: active, clear: clear, score: verdict.score)
+        else { return }
         self.eventBuffer[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: self.severities[i],
                                                        value: x, time: t, verdict: verdict, extreme: self.trackers[i].extreme)
         self.eventCount += 1

@@ -77,6 +77,14 @@ public final class SortedWindow: @unchecked Sendable {
 
     public var median: Double { self.quantile(0.5) }
 
+    /// Mean absolute deviation of the values from `center`.
+    public func meanAbsoluteDeviation(from center: Double) -> Double {
+        guard self.count > 0 else { return 0 }
+        var sum = 0.0
+        for i in 0..<self.count { sum += abs(self.sorted[i] - center) }
+        return sum / Double(self.count)
+    }
+
     public func removeAll() {
         self.head = 0
         self.count = 0

@@ -1,21 +1,21 @@
-/// `flatline`: the value has not moved by more than `epsilon` for `for` (seconds, or by default a number of
-/// samples) on a signal that normally moves, e.g. a frozen sensor, a stuck transmitter or a PLC whose input
-/// card stopped updating.
+/// `flatline`: the value has not moved by more than `epsilon` for `for` samples in a row (default 20; or a
+/// duration) on a signal that normally moves: a frozen sensor, a stuck transmitter, an input card that stopped
+/// updating.
 ///
-/// "Normally moves" is learnt: the share of samples that moved by more than `epsilon` from their predecessor,
-/// averaged over about `learnSamples` accepted samples, must be at least `movingShare`. Samples in a flat run
-/// that has been flagged are not learnt from.
+/// "Normally moves" is learnt: the exponentially weighted share of steps that moved, over about `learnSamples`
+/// steps, must be at least `movingShare`, after at least `learnSamples` steps. Flat runs of `for` samples or more
+/// are not learnt.
 public struct FlatlineDetector: Sendable {
     public struct Parameters: Sendable, Hashable {
         public var epsilon: Double
-        /// The run length in seconds; when nil, `forSamples` samples.
+        /// The run length in seconds; when nil, `forSamples` repeated samples.
         public var forSeconds: Double?
         public var forSamples: Int
         public var movingShare: Double
-        public var learnSamples: Double
+        public var learnSamples: Int
 
         public init(epsilon: Double = 0, forSeconds: Double? = nil, forSamples: Int = 20, movingShare: Double = 0.5,
-                    learnSamples: Double = 200) {
+                    learnSamples: Int = 128) {
             self.epsilon = epsilon
             self.forSeconds = forSeconds
             self.forSamples = forSamples
@@ -25,40 +25,32 @@ public struct FlatlineDetector: Sendable {
     }
 
     public let parameters: Parameters
-    private var anchor = Double.nan
-    private var runStart = 0.0
-    private var runSamples = 0
     private var previous = Double.nan
-    /// Exponentially weighted share of samples that moved.
+    /// Repeated samples in the current run (0 when the last sample moved).
+    private var run = 0
+    private var runStart = 0.0
     private var moving = 0.0
-    private var learnt = 0
+    private var steps = 0
 
     public init(_ parameters: Parameters) { self.parameters = parameters }
 
-    /// `score` is the length of the current flat run in samples, `expected` the share of moving samples learnt.
+    /// `score` is the run length in samples, `expected` the learnt share of moving steps.
     public mutating func update(_ x: Double, at t: Double) -> Verdict {
-        let eps = self.parameters.epsilon
-        if self.anchor.isNaN || abs(x - self.anchor) > eps {
-            self.anchor = x
-            self.runStart = t
-            self.runSamples = 1
-        } else {
-            self.runSamples += 1
-        }
-        let long: Bool
-        if let seconds = self.parameters.forSeconds {
-            long = t - self.runStart >= seconds && self.runSamples >= 2
-        } else {
-            long = self.runSamples >= self.parameters.forSamples
-        }
-        let normallyMoves = self.learnt >= Int(self.parameters.learnSamples / 4) && self.moving >= self.parameters.movingShare
-        let active = long && normallyMoves
-        if !active && !self.previous.isNaN {
-            let alpha = 1 / min(Double(self.learnt + 1), self.parameters.learnSamples)
-            self.moving += alpha * ((abs(x - self.previous) > eps ? 1 : 0) - self.moving)
-            self.learnt += 1
-        }
+        let p = self.parameters
+        let moved = self.previous.isNaN || abs(x - self.previous) > p.epsilon
         self.previous = x
-        return Verdict(active: active, score: Double(self.runSamples), expected: self.moving)
+        if moved {
+            self.run = 0
+            self.runStart = t
+        } else {
+            self.run += 1
+        }
+        let long = p.forSeconds.map { t - self.runStart >= $0 && self.run > 0 } ?? (self.run >= p.forSamples)
+        let active = long && self.moving >= p.movingShare && self.steps >= p.learnSamples
+        if !active && !long {
+            self.moving += ((moved ? 1 : 0) - self.moving) / Double(p.learnSamples)
+            self.steps += 1
+        }
+        return Verdict(active: active, score: Double(self.run), expected: self.moving)
     }
 }

@@ -1,20 +1,16 @@
-/// `score`: a combined anomaly score in [0, 1] from the statistical detectors of the bank.
-public struct ScoreDetector: Sendable {
+/// `score`: the combined anomaly score in [0, 1) of each sample, S/(S + 8) with S the calibrated surprise of the
+/// spike statistic (0.5 at a tail probability of e⁻⁸). The alert opens at `threshold` and counts as clear below
+/// the score of two thirds of that surprise (0.4 for the default 0.5): hysteresis.
+public enum ScoreDetector {
     public struct Parameters: Sendable, Hashable {
         public var threshold: Double
 
-        public init(threshold: Double = 0.9) { self.threshold = threshold }
+        public init(threshold: Double = 0.5) { self.threshold = threshold }
     }
 
-    public let parameters: Parameters
-
-    public init(_ parameters: Parameters) { self.parameters = parameters }
-
-    /// Combines the other detectors' verdicts of the same sample.
-    public func update(spike: Verdict?, shift: Verdict?, spikeThreshold: Double, shiftThreshold: Double) -> Verdict {
-        var s = 0.0
-        if let spike { s = max(s, min(1, abs(spike.score) / (spikeThreshold * 1.1))) }
-        if let shift { s = max(s, min(1, abs(shift.score) / (shiftThreshold * 1.1))) }
-        return Verdict(active: s >= self.parameters.threshold, score: s, expected: spike?.expected ?? .nan)
+    /// The score below which an open score alert counts as clear.
+    static func clearLevel(threshold: Double, halfSurprise: Double, ratio: Double) -> Double {
+        let s = ratio * halfSurprise * threshold / (1 - threshold)
+        return s / (s + halfSurprise)
     }
 }

@@ -1,49 +1,15 @@
-/// `shift`: a level shift or drift, by a two-sided CUSUM on residuals standardised by a slow baseline (mean and
-/// standard deviation of accepted samples, exponentially weighted over `baseline` samples). Alarms when either sum
-/// exceeds `threshold`; `drift` is the allowance per sample, in standard deviations.
-public struct ShiftDetector: Sendable {
+/// `shift`: a level shift or drift, by a two-sided CUSUM of the robust z of the residuals (clipped to ±6, with an
+/// allowance of `drift` per sample), calibrated into a surprise like the spike statistic. The alert opens at
+/// `threshold` (default 16: more conservative than a spike, as a CUSUM stays high for a while).
+public enum ShiftDetector {
     public struct Parameters: Sendable, Hashable {
         public var threshold: Double
+        /// CUSUM allowance per sample, in robust standard deviations: shifts below about twice it are ignored.
         public var drift: Double
-        public var baseline: Double
 
-        public init(threshold: Double = 12, drift: Double = 0.5, baseline: Double = 200) {
+        public init(threshold: Double = 16, drift: Double = 1) {
             self.threshold = threshold
             self.drift = drift
-            self.baseline = baseline
         }
-    }
-
-    public let parameters: Parameters
-    private var mean = 0.0
-    private var variance = 0.0
-    private var learnt = 0
-    private var up = 0.0
-    private var down = 0.0
-
-    public init(_ parameters: Parameters) { self.parameters = parameters }
-
-    /// `score` is the larger CUSUM (signed: positive up, negative down), `expected` the baseline mean.
-    public mutating func update(_ x: Double) -> Verdict {
-        if self.learnt < 2 {
-            self.learn(x)
-            return Verdict(active: false, score: 0, expected: x)
-        }
-        let sd = max(self.variance.squareRoot(), 1e-9 * max(1, abs(self.mean)))
-        let r = (x - self.mean) / sd
-        self.up = max(0, self.up + r - self.parameters.drift)
-        self.down = max(0, self.down - r - self.parameters.drift)
-        let score = self.up >= self.down ? self.up : -self.down
-        let active = max(self.up, self.down) >= self.parameters.threshold
-        if !active { self.learn(x) }
-        return Verdict(active: active, score: score, expected: self.mean)
-    }
-
-    private mutating func learn(_ x: Double) {
-        self.learnt += 1
-        let alpha = 1 / min(Double(self.learnt), self.parameters.baseline)
-        let delta = x - self.mean
-        self.mean += alpha * delta
-        self.variance = (1 - alpha) * (self.variance + alpha * delta * delta)
     }
 }

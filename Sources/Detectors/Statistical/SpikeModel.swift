@@ -1,0 +1,54 @@
+/// The robust z of a residual against the median and robust scale (IQR / 1.349, floored by 1.2533 × an
+/// exponentially weighted mean absolute deviation) of recently accepted residuals.
+///
+/// Not learning flagged samples: a sample with |z| ≥ `learnZ` is not learnt, unless flags have persisted for
+/// `relearn` samples in a row; then the deviation is taken as the new normal and learnt until the flags stop.
+final class SpikeModel: @unchecked Sendable {
+    let window: SortedWindow
+    private(set) var mad = 0.0
+    private var unlearned = 0
+    /// The median used for the last z.
+    private(set) var median = 0.0
+    private let parameters: StatisticalParameters
+
+    init(parameters: StatisticalParameters) {
+        self.parameters = parameters
+        self.window = SortedWindow(capacity: parameters.spikeWindow)
+    }
+
+    func z(_ u: Double) -> Double {
+        guard self.window.count >= StatisticalParameters.minimumFill else {
+            self.median = u
+            return 0
+        }
+        let median = self.window.median
+        self.median = median
+        var scale = (self.window.quantile(0.75) - self.window.quantile(0.25)) / 1.349
+        let floor1 = 1.2533 * self.mad
+        if floor1 > scale { scale = floor1 }
+        let floor2 = 1e-9 * (abs(median) + 1e-9)
+        if scale < floor2 { scale = floor2 }
+        return (u - median) / scale
+    }
+
+    func learn(_ u: Double, z: Double) {
+        if abs(z) >= self.parameters.learnZ {
+            if self.unlearned < self.parameters.relearn {
+                self.unlearned += 1
+                return
+            }
+        } else {
+            self.unlearned = 0
+        }
+        self.window.add(u)
+        self.mad += (abs(u - self.median) - self.mad) / Double(self.parameters.spikeWindow)
+    }
+
+    /// Starts over from `residuals` (oldest first), e.g. after the period changed.
+    func refill(_ residuals: (Int) -> Double, count: Int) {
+        self.window.removeAll()
+        self.mad = 0
+        for j in 0..<count { self.window.add(residuals(j)) }
+        if self.window.count > 0 { self.mad = self.window.meanAbsoluteDeviation(from: self.window.median) }
+    }
+}
