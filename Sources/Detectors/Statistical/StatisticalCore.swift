@@ -40,7 +40,7 @@ final class StatisticalCore: @unchecked Sendable {
         self.seasonal = SeasonalBaseline(window: window, parameters: parameters)
         self.spike = SpikeModel(parameters: parameters)
         self.spikeCalibration = TailCalibrator(parameters: parameters)
-        self.shiftCalibration = TailCalibrator(parameters: parameters)
+        self.shiftCalibration = TailCalibrator(parameters: parameters, decluster: true)
     }
 
     func update(_ x: Double, at t: Double) -> Output {

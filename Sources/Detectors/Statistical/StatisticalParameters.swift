@@ -40,7 +40,7 @@ public struct StatisticalParameters: Sendable, Hashable {
 
     /// Samples before any statistical detector may fire (and the shortest calibration history).
     public var warmup = 100
-    /// Surprise (−ln p) at which the score is 0.5 and the spike alert opens: 8, i.e. p = e⁻⁸ = 3.4·10⁻⁴.
+    /// Surprise (−ln p) at which the score is 0.5 and the spike alert opens: 10, i.e. p = e⁻¹⁰ = 4.5·10⁻⁵.
     public var spikeSurprise = 10.0
     /// Surprise at which the stand-alone shift alert opens (more conservative).
     public var shiftSurprise = 16.0

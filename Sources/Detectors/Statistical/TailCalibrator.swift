@@ -8,6 +8,10 @@ import Glibc
 /// β = mean(tail) − q: s(r) = ln((n+1)/nt) + (r − q)/β above q, ln((n+1)/nt)·r/q below; capped at 700. The
 /// surprise of r is taken against the history before r; then r joins it. The fit is refreshed at every sample
 /// from the exact top values of the history, kept in a small sorted set (no full sort per sample).
+///
+/// With `decluster` (for autocorrelated statistics such as a CUSUM), the values of an excursion above q join the
+/// history as one value, the excursion's maximum, when it ends: a statistic that keeps growing is then not damped
+/// by its own rise (runs declustering of peaks over threshold).
 final class TailCalibrator: @unchecked Sendable {
     private let history: UnsafeMutableBufferPointer<Double>
     private var seen = 0
@@ -18,8 +22,14 @@ final class TailCalibrator: @unchecked Sendable {
     private let alpha: Double
     private let minTail: Int
     private let minHistory: Int
+    private let decluster: Bool
+    private var inExcursion = false
+    private var excursionMax = 0.0
+    private var q = 0.0
+    private var fitted = false
 
-    init(parameters p: StatisticalParameters) {
+    init(parameters p: StatisticalParameters, decluster: Bool = false) {
+        self.decluster = decluster
         self.capacity = p.calibrationHistory
         self.history = .allocate(capacity: self.capacity)
         self.history.initialize(repeating: 0)
@@ -42,6 +52,8 @@ final class TailCalibrator: @unchecked Sendable {
     func reset() {
         self.seen = 0
         self.top = 0
+        self.inExcursion = false
+        self.fitted = false
     }
 
     /// The surprise of `r` against the history; then `r` joins the history.
@@ -59,13 +71,32 @@ final class TailCalibrator: @unchecked Sendable {
             let floor = 1e-12 * (abs(q) + 1e-300)
             if beta < floor { beta = floor }
             let la = log((Double(n) + 1) / Double(nt))
+            self.q = q
+            self.fitted = true
             if r > q {
                 s = min(StatisticalParameters.surpriseCap, la + (r - q) / beta)
             } else if q > 0 && r > 0 {
                 s = la * r / q
             }
         }
-        // r joins the history; the value that arrived H values ago leaves it.
+        if self.decluster && self.fitted {
+            if r > self.q {
+                if !self.inExcursion || r > self.excursionMax { self.excursionMax = r }
+                self.inExcursion = true
+                return s
+            }
+            if self.inExcursion {
+                self.inExcursion = false
+                self.push(self.excursionMax)
+            }
+        }
+        self.push(r)
+        return s
+    }
+
+    /// `r` joins the history; the value that arrived H values ago leaves it.
+    private func push(_ r: Double) {
+        let h = self.capacity
         let a = self.seen
         if a >= h && self.top > 0 && self.history[a % h] >= self.topValues[self.top - 1] {
             let old = a - h
@@ -94,7 +125,6 @@ final class TailCalibrator: @unchecked Sendable {
                 self.topArrivals[i] = a
             }
         }
-        return s
     }
 
     /// The top set becomes the largest values of the history (quickselect, then insertion sort).
