@@ -5,21 +5,21 @@
 /// until it has seen `warmup` samples; a detector does not learn from the samples it flags.
 public final class DetectorBank: @unchecked Sendable {
     public let configuration: DetectorBankConfiguration
-    private var range: RangeDetector?
-    private var rate: RateDetector?
+    @exclusivity(unchecked) private var range: RangeDetector?
+    @exclusivity(unchecked) private var rate: RateDetector?
     private let core: StatisticalCore?
-    private var flatline: FlatlineDetector?
+    @exclusivity(unchecked) private var flatline: FlatlineDetector?
     /// One tracker per detector kind (unused for kinds not configured), with each kind's warm-up and severity.
     private let trackers: UnsafeMutableBufferPointer<AlertTracker>
     private let configured: [Bool]
     private let warmups: [Int]
     private let severities: [Severity]
     private let eventBuffer: UnsafeMutableBufferPointer<AlertEvent>
-    public private(set) var eventCount = 0
+    @exclusivity(unchecked) public private(set) var eventCount = 0
     /// Samples seen (not NaN).
-    public private(set) var samples = 0
+    @exclusivity(unchecked) public private(set) var samples = 0
     /// The last combined anomaly score in [0, 1) (0 without a `score` detector, and during warm-up).
-    public private(set) var lastScore = 0.0
+    @exclusivity(unchecked) public private(set) var lastScore = 0.0
     private let spikeOpen: Double
     private let shiftOpen: Double
     private let clearRatio: Double

@@ -4,11 +4,11 @@
 public final class RingBuffer<Element: BitwiseCopyable> {
     let storage: UnsafeMutableBufferPointer<Element>
     /// Index where the next element goes.
-    var head = 0
+    @exclusivity(unchecked) var head = 0
     /// Elements held, up to `capacity`.
-    public private(set) var count = 0
+    @exclusivity(unchecked) public private(set) var count = 0
     /// Elements pushed since creation (monotonic), for aligning rings that are pushed together.
-    public private(set) var pushed: Int = 0
+    @exclusivity(unchecked) public private(set) var pushed: Int = 0
 
     public init(capacity: Int, initial: Element) {
         precondition(capacity >= 1, "a ring holds at least one element")

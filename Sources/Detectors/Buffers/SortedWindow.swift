@@ -1,11 +1,11 @@
 /// The last `capacity` values added, kept both in arrival order (to evict the oldest) and sorted (for the median
-/// and quartiles in O(1)). Adding costs a binary search and one shift of the elements between the evicted and the
-/// inserted position: O(capacity) memory moves at worst, about capacity/3 on average. Allocated once.
+/// and quartiles in O(1)). Adding costs binary searches and one move of the elements between the evicted and the
+/// inserted position: O(capacity) bytes moved at worst, about capacity/3 on average. Allocated once.
 public final class SortedWindow: @unchecked Sendable {
     private let fifo: UnsafeMutableBufferPointer<Double>
     private let sorted: UnsafeMutableBufferPointer<Double>
-    private var head = 0
-    public private(set) var count = 0
+    @exclusivity(unchecked) private var head = 0
+    @exclusivity(unchecked) public private(set) var count = 0
 
     public init(capacity: Int) {
         precondition(capacity >= 1)
@@ -23,43 +23,39 @@ public final class SortedWindow: @unchecked Sendable {
     public var capacity: Int { self.fifo.count }
     public var isFull: Bool { self.count == self.fifo.count }
 
-    /// Adds `x` (not NaN), evicting the oldest value when full.
+    /// Adds `x` (not NaN), evicting the oldest value when full: two binary searches and one memory move of the
+    /// elements between the evicted and the inserted position.
     public func add(_ x: Double) {
+        let base = self.sorted.baseAddress!
         if self.count < self.fifo.count {
             self.fifo[(self.head + self.count) % self.fifo.count] = x
-            var i = self.count
-            while i > 0 && self.sorted[i - 1] > x {
-                self.sorted[i] = self.sorted[i - 1]
-                i -= 1
-            }
-            self.sorted[i] = x
+            let i = self.lowerBound(x, self.count)
+            (base + i + 1).update(from: base + i, count: self.count - i)  // memmove: overlapping is allowed
+            base[i] = x
             self.count += 1
             return
         }
         let old = self.fifo[self.head]
         self.fifo[self.head] = x
         self.head = self.head + 1 == self.fifo.count ? 0 : self.head + 1
-        // Replace `old` by `x` in the sorted array, shifting only the elements between them.
-        var i = self.index(of: old)
+        let i = self.lowerBound(old, self.count)
         if x > old {
-            while i + 1 < self.count && self.sorted[i + 1] < x {
-                self.sorted[i] = self.sorted[i + 1]
-                i += 1
-            }
+            // Slots i+1 ..< j move down by one; x lands just before the first value ≥ x.
+            let j = self.lowerBound(x, self.count)
+            (base + i).update(from: base + i + 1, count: j - 1 - i)
+            base[j - 1] = x
         } else {
-            while i > 0 && self.sorted[i - 1] > x {
-                self.sorted[i] = self.sorted[i - 1]
-                i -= 1
-            }
+            let j = self.lowerBound(x, i)
+            (base + j + 1).update(from: base + j, count: i - j)
+            base[j] = x
         }
-        self.sorted[i] = x
     }
 
-    /// Position of a value known to be present (binary search).
-    private func index(of x: Double) -> Int {
-        var lo = 0, hi = self.count - 1
+    /// The first position in `sorted[0..<end]` whose value is not below `x`.
+    private func lowerBound(_ x: Double, _ end: Int) -> Int {
+        var lo = 0, hi = end
         while lo < hi {
-            let mid = (lo + hi) / 2
+            let mid = (lo + hi) >> 1
             if self.sorted[mid] < x { lo = mid + 1 } else { hi = mid }
         }
         return lo

@@ -5,12 +5,12 @@
 /// cycles, so the baseline does not learn it.
 final class SeasonalBaseline: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<Double>
-    private var head = 0
-    private(set) var count = 0
-    private(set) var period = 0
-    private var nextCheck: Int
+    @exclusivity(unchecked) private var head = 0
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private(set) var period = 0
+    @exclusivity(unchecked) private var nextCheck: Int
     private let parameters: StatisticalParameters
-    private var sortScratch = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    @exclusivity(unchecked) private var sortScratch = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
     init(window: Int, parameters: StatisticalParameters) {
         self.buffer = .allocate(capacity: window)
@@ -62,7 +62,8 @@ final class SeasonalBaseline: @unchecked Sendable {
         self.head = self.head + 1 == self.buffer.count ? 0 : self.head + 1
         if self.count < self.buffer.count { self.count += 1 }
         guard n >= self.nextCheck else { return false }
-        self.nextCheck += self.count < self.buffer.count ? self.parameters.periodFillEvery : self.buffer.count
+        self.nextCheck += self.count < self.buffer.count
+            ? self.parameters.periodFillEvery : self.buffer.count * self.parameters.periodRecheckWindows
         let count = self.count
         let (period, _) = PeriodFinder.find(count: count, window: self.buffer.count, current: self.period,
                                             parameters: self.parameters) { j in self.value(ago: count - j) }

@@ -5,10 +5,10 @@
 /// `relearn` samples in a row; then the deviation is taken as the new normal and learnt until the flags stop.
 final class SpikeModel: @unchecked Sendable {
     let window: SortedWindow
-    private(set) var mad = 0.0
-    private var unlearned = 0
+    @exclusivity(unchecked) private(set) var mad = 0.0
+    @exclusivity(unchecked) private var unlearned = 0
     /// The median used for the last z.
-    private(set) var median = 0.0
+    @exclusivity(unchecked) private(set) var median = 0.0
     private let parameters: StatisticalParameters
 
     init(parameters: StatisticalParameters) {

@@ -11,15 +11,15 @@
 /// The score is S/(S + s½) with S the spike surprise, in [0, 1). Fixed memory, allocated in `init`.
 final class StatisticalCore: @unchecked Sendable {
     let parameters: StatisticalParameters
-    private var interval = IntervalEstimator()
+    @exclusivity(unchecked) private var interval = IntervalEstimator()
     let seasonal: SeasonalBaseline
     let spike: SpikeModel
     private let spikeCalibration: TailCalibrator
     private let shiftCalibration: TailCalibrator
-    private var up = 0.0
-    private var down = 0.0
+    @exclusivity(unchecked) private var up = 0.0
+    @exclusivity(unchecked) private var down = 0.0
     /// Samples seen.
-    private(set) var samples = 0
+    @exclusivity(unchecked) private(set) var samples = 0
 
     struct Output {
         var z: Double

@@ -7,6 +7,8 @@ public struct StatisticalParameters: Sendable, Hashable {
     public var periodMin = 4
     /// Re-estimate the period every this many samples while the history fills; then every `window` samples.
     public var periodFillEvery = 128
+    /// Once the history is full, re-estimate the period every this many windows of samples.
+    public var periodRecheckWindows = 4
     /// Autocorrelation at a new period needed to adopt it.
     public var acfMin = 0.6
     /// …and its rise above the running minimum of the autocorrelation (rejects trends).

@@ -14,19 +14,22 @@ import Glibc
 /// by its own rise (runs declustering of peaks over threshold).
 final class TailCalibrator: @unchecked Sendable {
     private let history: UnsafeMutableBufferPointer<Double>
-    private var seen = 0
+    @exclusivity(unchecked) private var seen = 0
     private let capacity: Int
     private let topValues: UnsafeMutableBufferPointer<Double>
     private let topArrivals: UnsafeMutableBufferPointer<Int>
-    private var top = 0
+    @exclusivity(unchecked) private var top = 0
     private let alpha: Double
     private let minTail: Int
     private let minHistory: Int
     private let decluster: Bool
-    private var inExcursion = false
-    private var excursionMax = 0.0
-    private var q = 0.0
-    private var fitted = false
+    @exclusivity(unchecked) private var inExcursion = false
+    @exclusivity(unchecked) private var excursionMax = 0.0
+    @exclusivity(unchecked) private var q = 0.0
+    @exclusivity(unchecked) private var fitted = false
+    /// ln((n+1)/nt) for the (n, nt) it was computed for: constant once the history is full.
+    @exclusivity(unchecked) private var logKey = (-1, -1)
+    @exclusivity(unchecked) private var logValue = 0.0
 
     init(parameters p: StatisticalParameters, decluster: Bool = false) {
         self.decluster = decluster
@@ -70,7 +73,11 @@ final class TailCalibrator: @unchecked Sendable {
             var beta = sum / Double(nt) - q
             let floor = 1e-12 * (abs(q) + 1e-300)
             if beta < floor { beta = floor }
-            let la = log((Double(n) + 1) / Double(nt))
+            if self.logKey != (n, nt) {
+                self.logKey = (n, nt)
+                self.logValue = log((Double(n) + 1) / Double(nt))
+            }
+            let la = self.logValue
             self.q = q
             self.fitted = true
             if r > q {
