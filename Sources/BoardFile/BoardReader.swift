@@ -277,6 +277,15 @@ struct BoardReader {
             self.checkOverlaps(inherited + indexed, devicePath: m.child("channels"))
             device.channels += indexed.map(\.channel)
         }
+        for (index, c) in device.channels.enumerated() {
+            guard let period = c.period else { continue }
+            let samples = Int((period.seconds / device.pollInterval(of: c).seconds).rounded())
+            if samples < 4 || 2 * samples > c.window {
+                self.sink.error(c.mark, m.child("channels[\(index)].period"),
+                                "channel \"\(c.id)\": period \(DurationFormat.describe(period)) is \(samples) poll intervals; "
+                                    + "it must be 4 or more and fit twice in the window of \(c.window) samples")
+            }
+        }
         guard id != nil, transport != nil else { return nil }
         return device
     }
@@ -358,7 +367,8 @@ struct BoardReader {
         let pollInterval = m.duration("poll_interval", in: Self.pollRange)
         let period = m.duration("period", in: .milliseconds(100)...(.seconds(31 * 86400)))
         let simulation = m.node("simulate").flatMap { self.readSimulation($0, path: m.child("simulate")) }
-        var detectors = DetectorBankConfiguration.default
+        // Discrete states (bool, bit) get no statistical bank by default: spikes and shifts mean nothing on them.
+        var detectors = type == .bool || type == .bit ? DetectorBankConfiguration.none : .default
         if let node = m.node("detectors") {
             detectors = self.readDetectors(node, path: m.child("detectors"), window: window)
         }

@@ -42,7 +42,8 @@ public final class DetectorBank: @unchecked Sendable {
         parameters.warmup = configuration.spike?.warmup ?? configuration.score?.warmup ?? configuration.shift?.warmup
             ?? parameters.warmup
         let statistical = configuration.spike != nil || configuration.shift != nil || configuration.score != nil
-        self.core = statistical ? StatisticalCore(window: max(window, 16), parameters: parameters) : nil
+        self.core = statistical
+            ? StatisticalCore(window: max(window, 16), parameters: parameters, declaredPeriod: configuration.period) : nil
         self.spikeOpen = configuration.spike?.parameters.threshold ?? parameters.spikeSurprise
         self.shiftOpen = configuration.shift?.parameters.threshold ?? parameters.shiftSurprise
         self.clearRatio = parameters.clearRatio

@@ -76,6 +76,7 @@ enum PeriodFinder {
                 if r[lag] < runMin { runMin = r[lag] }
             }
             guard bestLag > 0 else { return (0, 0) }
+            var chosen = (bestLag, bestR)
             // The fundamental: the shortest candidate of which the best lag is (within 5 %) an integer multiple.
             for i in 0..<candidates {
                 let lag = scratch.candidates[i]
@@ -83,10 +84,27 @@ enum PeriodFinder {
                 let ratio = Double(bestLag) / Double(lag)
                 let k = Int(ratio + 0.5)
                 if k >= 2 && abs(ratio - Double(k)) <= 0.05 * Double(k) && r[lag] >= 0.9 * bestR {
-                    return (lag, r[lag])
+                    chosen = (lag, r[lag])
+                    break
                 }
             }
-            return (bestLag, bestR)
+            // The autocorrelation's peak can sit one lag off the true period (a sine of period 50 peaks at 51):
+            // keep, among the lags ±2 around it, the one whose cycles differ least (mean squared difference).
+            var refined = chosen.0
+            var smallest = Double.infinity
+            for lag in max(p.periodMin, chosen.0 - 2)...min(maxLag, chosen.0 + 2) {
+                var sum = 0.0
+                for i in lag..<n {
+                    let d = value(i) - value(i - lag)
+                    sum += d * d
+                }
+                let mean = sum / Double(n - lag)
+                if mean < smallest {
+                    smallest = mean
+                    refined = lag
+                }
+            }
+            return (refined, r[refined])
         }
     }
 }

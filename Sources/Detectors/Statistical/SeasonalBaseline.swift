@@ -56,12 +56,23 @@ final class SeasonalBaseline: @unchecked Sendable {
         }
     }
 
+    /// A period the channel declares (`period:`), in samples: used as it is, instead of searching for one.
+    @exclusivity(unchecked) var declared: Int?
+
+    /// Adopts the declared period (once the sampling interval is known); true when it changed.
+    func adopt(declared period: Int) -> Bool {
+        self.declared = period
+        guard period != self.period else { return false }
+        self.period = period
+        return true
+    }
+
     /// Stores sample number `n` (1-based count of samples); returns true when the period changed.
     func push(_ x: Double, n: Int) -> Bool {
         self.buffer[self.head] = x
         self.head = self.head + 1 == self.buffer.count ? 0 : self.head + 1
         if self.count < self.buffer.count { self.count += 1 }
-        guard n >= self.nextCheck else { return false }
+        guard self.declared == nil, n >= self.nextCheck else { return false }
         self.nextCheck += self.count < self.buffer.count
             ? self.parameters.periodFillEvery : self.buffer.count * self.parameters.periodRecheckWindows
         let count = self.count

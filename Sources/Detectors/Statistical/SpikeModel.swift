@@ -44,11 +44,14 @@ final class SpikeModel: @unchecked Sendable {
         self.mad += (abs(u - self.median) - self.mad) / Double(self.parameters.spikeWindow)
     }
 
-    /// Starts over from `residuals` (oldest first), e.g. after the period changed.
+    /// Starts over from `residuals` (oldest first; NaN ones are skipped), e.g. after the period changed.
     func refill(_ residuals: (Int) -> Double, count: Int) {
         self.window.removeAll()
         self.mad = 0
-        for j in 0..<count { self.window.add(residuals(j)) }
+        for j in 0..<count {
+            let u = residuals(j)
+            if !u.isNaN { self.window.add(u) }
+        }
         if self.window.count > 0 { self.mad = self.window.meanAbsoluteDeviation(from: self.window.median) }
     }
 }

@@ -35,8 +35,12 @@ final class StatisticalCore: @unchecked Sendable {
         var warm: Bool
     }
 
-    init(window: Int, parameters: StatisticalParameters) {
+    /// The period the channel declares, seconds (nil: found online).
+    private let declaredPeriod: Double?
+
+    init(window: Int, parameters: StatisticalParameters, declaredPeriod: Double? = nil) {
         self.parameters = parameters
+        self.declaredPeriod = declaredPeriod
         self.seasonal = SeasonalBaseline(window: window, parameters: parameters)
         self.spike = SpikeModel(parameters: parameters)
         self.spikeCalibration = TailCalibrator(parameters: parameters)
@@ -46,6 +50,15 @@ final class StatisticalCore: @unchecked Sendable {
     func update(_ x: Double, at t: Double) -> Output {
         let p = self.parameters
         let dt = self.interval.update(t)
+        // A declared period is converted to samples once the sampling interval is known (16 samples).
+        if let seconds = self.declaredPeriod, self.seasonal.declared == nil, self.samples >= 16, dt > 0 {
+            let samples = Int((seconds / dt).rounded())
+            if samples >= self.parameters.periodMin && samples <= self.seasonal.window / 2
+                && self.seasonal.adopt(declared: samples)
+            {
+                self.rebuild()
+            }
+        }
         let prediction = self.seasonal.prediction(lag0: 0)
         let base = prediction.isNaN ? 0 : prediction
         let u = x - base
@@ -68,10 +81,11 @@ final class StatisticalCore: @unchecked Sendable {
 
     private func rebuild() {
         let count = min(self.parameters.spikeWindow, self.seasonal.count)
+        // Samples too recent in the history to have a seasonal prediction yet are left out: their raw values are
+        // not residuals and would inflate the robust scale.
         self.spike.refill({ j in
             let ago = count - j
-            let prediction = self.seasonal.prediction(lag0: ago)
-            return self.seasonal.value(ago: ago) - (prediction.isNaN ? 0 : prediction)
+            return self.seasonal.value(ago: ago) - self.seasonal.prediction(lag0: ago)
         }, count: count)
         self.up = 0
         self.down = 0
