@@ -62,8 +62,16 @@ public final class Agent {
         self.sequences = sequences
         self.alertIDs = AlertIdentifiers(after: Int64(sequences.value("alert-id-ms")))
         self.delivery = Delivery(spool: spool, replayRate: board.persistence.replayRate, logger: logger)
+        var password: String?
+        if let file = board.mqtt.passwordFile {
+            do {
+                password = try SecretFile.read(file)
+            } catch {
+                throw .secret(error)
+            }
+        }
         do {
-            self.publisher = try Publisher(board: board, logger: logger, delivery: self.delivery)
+            self.publisher = try Publisher(board: board, password: password, logger: logger, delivery: self.delivery)
         } catch {
             throw .mqtt(error)
         }

@@ -1,4 +1,5 @@
 import Detectors
+import Glibc
 import Registers
 import YAML
 
@@ -11,7 +12,8 @@ struct BoardReader {
                           "devices"]
     static let spoolKeys = ["path", "max_size", "fsync", "fsync_interval", "replay_rate"]
     static let portKeys = ["device", "baud", "parity", "data_bits", "stop_bits", "rs485", "turnaround"]
-    static let mqttKeys = ["url", "topic_prefix", "qos", "client_id"]
+    static let mqttKeys = ["url", "topic_prefix", "qos", "client_id", "tls", "username", "password_file"]
+    static let tlsKeys = ["ca_file", "cert_file", "key_file", "min_version"]
     static let deviceSettingKeys = ["unit", "poll_interval", "timeout", "retries", "pause_after_connect",
                                     "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
                                     "degrade_for"]
@@ -71,18 +73,39 @@ struct BoardReader {
         guard let m = MappingReader(node, path: "mqtt", sink: self.sink) else { return nil }
         m.finish(known: Self.mqttKeys)
         var endpoint: Endpoint?
+        var secure = false
         let url = m.string("url", required: true)
         if let (text, mark) = url {
-            if text.hasPrefix("mqtt://") {
-                switch Endpoint.parse(String(text.dropFirst(7)), defaultPort: BrokerSettings.defaultPort) {
+            let scheme = text.hasPrefix("mqtt://") ? "mqtt://" : text.hasPrefix("mqtts://") ? "mqtts://" : nil
+            if let scheme {
+                secure = scheme == "mqtts://"
+                let port = secure ? BrokerSettings.defaultTLSPort : BrokerSettings.defaultPort
+                switch Endpoint.parse(String(text.dropFirst(scheme.count)), defaultPort: port) {
                 case .success(let e): endpoint = e
                 case .failure(let e): self.sink.error(mark, "mqtt.url", e.message)
                 }
-            } else if text.hasPrefix("mqtts://") {
-                self.sink.error(mark, "mqtt.url", "mqtts:// (TLS) is not supported by this version; use mqtt://")
             } else {
-                self.sink.error(mark, "mqtt.url", "expected mqtt://HOST[:PORT], found \"\(text)\"")
+                self.sink.error(mark, "mqtt.url", "expected mqtt://HOST[:PORT] or mqtts://HOST[:PORT], found \"\(text)\"")
             }
+        }
+        var tls: BrokerTLS?
+        if let node = m.node("tls") {
+            tls = self.readTLS(node)
+            if url != nil && !secure {
+                self.sink.error(node.mark, "mqtt.tls", "TLS settings need an mqtts:// url")
+            }
+        } else if secure {
+            tls = BrokerTLS(caFile: nil, certFile: nil, keyFile: nil)
+        }
+        let username = m.string("username", maxLength: 256)
+        var passwordFile: String?
+        if let (path, mark) = m.string("password_file", maxLength: 4096) {
+            let resolved = self.resolvePath(path)
+            if let problem = SecretFile.problem(at: resolved) {
+                self.sink.error(mark, "mqtt.password_file", problem)
+            }
+            passwordFile = resolved
+            if username == nil { self.sink.error(mark, "mqtt.password_file", "a password needs mqtt.username") }
         }
         var prefix = BrokerSettings.defaultTopicPrefix
         if let (text, mark) = m.string("topic_prefix", maxLength: 128) {
@@ -105,7 +128,44 @@ struct BoardReader {
             }
         }
         guard let (urlText, _) = url, let endpoint else { return nil }
-        return BrokerSettings(url: urlText, endpoint: endpoint, topicPrefix: prefix, qos: qos, clientID: clientID)
+        return BrokerSettings(url: urlText, endpoint: endpoint, topicPrefix: prefix, qos: qos, clientID: clientID,
+                              tls: tls, username: username?.0, passwordFile: passwordFile)
+    }
+
+    func readTLS(_ node: YAMLNode) -> BrokerTLS? {
+        guard let m = MappingReader(node, path: "mqtt.tls", sink: self.sink) else { return nil }
+        m.finish(known: Self.tlsKeys)
+        func file(_ key: String) -> String? {
+            guard let (path, mark) = m.string(key, maxLength: 4096) else { return nil }
+            let resolved = self.resolvePath(path)
+            if access(resolved, R_OK) != 0 {
+                self.sink.error(mark, "mqtt.tls.\(key)", "cannot read \(resolved): \(String(cString: strerror(errno)))")
+            }
+            return resolved
+        }
+        let ca = file("ca_file")
+        let cert = file("cert_file")
+        let key = file("key_file")
+        if (cert == nil) != (key == nil) {
+            self.sink.error(node.mark, "mqtt.tls", "cert_file and key_file go together (mutual TLS needs both)")
+        }
+        var version = "tlsv1.2"
+        if let (text, mark) = m.string("min_version") {
+            switch text {
+            case "1.2", "tlsv1.2": version = "tlsv1.2"
+            case "1.3", "tlsv1.3": version = "tlsv1.3"
+            default: self.sink.error(mark, "mqtt.tls.min_version", "expected 1.2 or 1.3, found \"\(text)\"")
+            }
+        }
+        return BrokerTLS(caFile: ca, certFile: cert, keyFile: key, minVersion: version)
+    }
+
+    /// A path from the board: absolute as written, relative ones against the board file's directory.
+    func resolvePath(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let file = self.sink.file
+        guard let slash = file.lastIndex(of: "/") else { return path }
+        return String(file[...slash]) + path
     }
 
     static func isValidTopicPrefix(_ text: String) -> Bool {

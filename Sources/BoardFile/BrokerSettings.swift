@@ -9,16 +9,27 @@ public struct BrokerSettings: Sendable, Hashable {
     public var qos: Int
     /// MQTT client id; default `otsentry-<gateway>`.
     public var clientID: String
+    /// Set for `mqtts://` URLs: TLS with the broker's certificate and host name verified.
+    public var tls: BrokerTLS?
+    /// MQTT user name, and the file holding the password (read at start; never logged).
+    public var username: String?
+    public var passwordFile: String?
 
-    public init(url: String, endpoint: Endpoint, topicPrefix: String, qos: Int, clientID: String) {
+    public init(url: String, endpoint: Endpoint, topicPrefix: String, qos: Int, clientID: String,
+                tls: BrokerTLS? = nil, username: String? = nil, passwordFile: String? = nil)
+    {
         self.url = url
         self.endpoint = endpoint
         self.topicPrefix = topicPrefix
         self.qos = qos
         self.clientID = clientID
+        self.tls = tls
+        self.username = username
+        self.passwordFile = passwordFile
     }
 
     public static let defaultPort = 1883
+    public static let defaultTLSPort = 8883
     public static let defaultTopicPrefix = "otsentry"
     public static let defaultQoS = 1
 }

@@ -28,6 +28,11 @@ public final class MosquittoClient: @unchecked Sendable {
         /// after a successful connection.
         public var reconnectDelay: Double = 0.5
         public var reconnectDelayMax: Double = 30
+        /// TLS settings; nil = plain TCP.
+        public var tls: TLSOptions?
+        /// MQTT user name and password (CONNECT fields). The password is never logged nor put into errors.
+        public var username: String?
+        public var password: String?
 
         public init(clientID: String, host: String, port: Int) {
             self.clientID = clientID
@@ -69,6 +74,7 @@ public final class MosquittoClient: @unchecked Sendable {
         mosquitto_connect_callback_set(handle) { _, userdata, rc in
             let core = Unmanaged<ClientCore>.fromOpaque(userdata!).takeUnretainedValue()
             core.connected.store(rc == 0, ordering: .releasing)
+            if rc != 0 { core.refused.store(true, ordering: .releasing) }
             core.events.connected(rc)
         }
         mosquitto_disconnect_callback_set(handle) { _, userdata, rc in
@@ -89,12 +95,47 @@ public final class MosquittoClient: @unchecked Sendable {
             core.events.message(MQTTMessage(topic: String(cString: m.topic), payload: bytes, qos: Int(m.qos),
                                             retain: m.retain))
         }
-        if let will = options.will {
-            do throws(MosquittoError) {
+        mosquitto_log_callback_set(handle) { _, userdata, level, text in
+            // Only errors and warnings are kept: they name the cause of a failed TLS handshake, which the
+            // return codes do not ("certificate verify failed", "host name verification failed").
+            guard let userdata, let text, level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING) != 0 else { return }
+            let core = Unmanaged<ClientCore>.fromOpaque(userdata).takeUnretainedValue()
+            core.noteLog(String(cString: text))
+        }
+        do throws(MosquittoError) {
+            if let will = options.will {
                 try self.setWill(will)
-            } catch {
-                mosquitto_destroy(handle)
-                throw error
+            }
+            try Self.configure(handle, options)
+        } catch {
+            mosquitto_destroy(handle)
+            throw error
+        }
+    }
+
+    private static func configure(_ handle: OpaquePointer, _ options: Options) throws(MosquittoError) {
+        if let username = options.username {
+            let rc = mosquitto_username_pw_set(handle, username, options.password)
+            if rc != MOSQ_ERR_SUCCESS.rawValue {
+                throw MosquittoError(code: rc, operation: "set the user name")
+            }
+        }
+        if let tls = options.tls {
+            var rc = mosquitto_tls_set(handle, tls.caFile, tls.caFile == nil ? tls.caPath : nil, tls.certFile,
+                                       tls.keyFile, nil)
+            if rc != MOSQ_ERR_SUCCESS.rawValue {
+                throw MosquittoError(code: rc, operation: "set up TLS", systemCode: errno,
+                                     detail: "CA \(tls.caFile ?? tls.caPath), certificate \(tls.certFile ?? "none")")
+            }
+            // SSL_VERIFY_PEER: the broker's certificate must chain to the CA, and libmosquitto then checks the
+            // host name against it. "tlsv1.2" turns SSLv3, TLS 1.0 and 1.1 off; TLS 1.3 stays allowed.
+            rc = mosquitto_tls_opts_set(handle, 1, tls.minimumVersion, nil)
+            if rc != MOSQ_ERR_SUCCESS.rawValue {
+                throw MosquittoError(code: rc, operation: "set TLS options (\(tls.minimumVersion))")
+            }
+            rc = mosquitto_tls_insecure_set(handle, false)
+            if rc != MOSQ_ERR_SUCCESS.rawValue {
+                throw MosquittoError(code: rc, operation: "turn host name verification on")
             }
         }
     }
@@ -191,6 +232,28 @@ private final class ClientCore: @unchecked Sendable {
     let connected = Atomic<Bool>(false)
     let stopRequested = Atomic<Bool>(false)
     let abandonRequested = Atomic<Bool>(false)
+    /// Set when the broker refused the connection in its CONNACK (already reported).
+    let refused = Atomic<Bool>(false)
+    /// The error and warning lines libmosquitto logged since the current connection attempt began (bounded).
+    private let log = Mutex<[String]>([])
+
+    /// At most this many lines of at most 300 bytes each are kept per attempt.
+    static let maxLogLines = 4
+
+    func noteLog(_ line: String) {
+        self.log.withLock { lines in
+            if lines.count < Self.maxLogLines { lines.append(String(decoding: line.utf8.prefix(300), as: UTF8.self)) }
+        }
+    }
+
+    /// The lines noted since the last call, joined; nil when there were none.
+    func takeLog() -> String? {
+        let lines = self.log.withLock { lines in
+            defer { lines.removeAll(keepingCapacity: true) }
+            return lines
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "; ")
+    }
 
     init(handle: OpaquePointer, options: MosquittoClient.Options, events: MosquittoClient.Events) {
         self.handle = handle
@@ -206,6 +269,7 @@ private final class ClientCore: @unchecked Sendable {
         var socketOpen = false
         var disconnectSent = false
         var giveUpAt = Double.infinity
+        var sessionEstablished = false
         while !self.abandonRequested.load(ordering: .acquiring) {
             let stopping = self.stopRequested.load(ordering: .acquiring)
             if stopping && MonotonicClock.seconds() > giveUpAt { return }
@@ -216,13 +280,14 @@ private final class ClientCore: @unchecked Sendable {
                     MonotonicClock.sleep(seconds: min(wait, 0.05))
                     continue
                 }
+                _ = self.takeLog()
                 let rc = mosquitto_connect_async(self.handle, self.options.host, Int32(self.options.port),
                                                  Int32(self.options.keepAlive))
                 if rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_CONN_PENDING.rawValue {
                     socketOpen = true
                 } else {
                     let error = MosquittoError(code: rc, operation: "connect to \(self.options.host):\(self.options.port)",
-                                               systemCode: errno)
+                                               systemCode: errno, detail: self.takeLog())
                     self.events.connectFailed(error)
                     nextAttempt = MonotonicClock.seconds() + delay
                     delay = min(self.options.reconnectDelayMax, delay * 2)
@@ -237,12 +302,22 @@ private final class ClientCore: @unchecked Sendable {
                 else { return }
             }
             let rc = mosquitto_loop(self.handle, 100, 1)
-            if self.connected.load(ordering: .acquiring) { delay = self.options.reconnectDelay }
+            if self.connected.load(ordering: .acquiring) {
+                delay = self.options.reconnectDelay
+                sessionEstablished = true
+            }
             if rc != MOSQ_ERR_SUCCESS.rawValue {
                 socketOpen = false
                 if self.connected.exchange(false, ordering: .acquiringAndReleasing) {
                     self.events.disconnected(rc)
+                } else if !sessionEstablished && !stopping && !self.refused.exchange(false, ordering: .acquiringAndReleasing) {
+                    // The socket opened but no session followed: a TLS handshake or the connection itself failed
+                    // (a refused CONNACK was already reported through `connected`).
+                    self.events.connectFailed(MosquittoError(
+                        code: rc, operation: "connect to \(self.options.host):\(self.options.port)",
+                        systemCode: errno, detail: self.takeLog()))
                 }
+                sessionEstablished = false
                 if stopping { return }
                 nextAttempt = MonotonicClock.seconds() + delay
                 delay = min(self.options.reconnectDelayMax, delay * 2)

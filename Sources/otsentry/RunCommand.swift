@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
             try agent.run()
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
-            throw ExitCode(ExitStatus.unavailable)
+            throw ExitCode(error.isConfiguration ? ExitStatus.config : ExitStatus.unavailable)
         }
     }
 }

@@ -7,19 +7,28 @@ public final class TestBroker: @unchecked Sendable {
     private let directory = TemporaryDirectory(prefix: "otsentry-broker")
     private var child: ChildProcess?
     private let extraConfig: String
+    private let listenerConfig: String?
 
     /// Starts a private broker on a free port (or on `port`). `extraConfig` lines are appended to its
-    /// configuration.
-    public init(port: Int? = nil, extraConfig: String = "") throws {
-        self.port = port ?? FreePort.allocate()
+    /// configuration. `listener`, when given, replaces the default plain anonymous listener settings (it is
+    /// given the port and returns the lines, e.g. a TLS listener).
+    public init(port: Int? = nil, extraConfig: String = "", listener: ((Int) -> String)? = nil) throws {
+        let port = port ?? FreePort.allocate()
+        self.port = port
         self.extraConfig = extraConfig
+        self.listenerConfig = listener?(port)
         try self.start()
     }
 
     private init(existingPort: Int) {
         self.port = existingPort
         self.extraConfig = ""
+        self.listenerConfig = nil
     }
+
+    /// A file in the broker's private directory (for password and ACL files).
+    @discardableResult
+    public func writeFile(_ name: String, _ text: String) -> String { self.directory.write(name, text) }
 
     public static let shared: TestBroker = {
         if let text = ProcessInfo.processInfo.environment["OTSENTRY_TEST_BROKER_PORT"], let port = Int(text),
@@ -35,8 +44,7 @@ public final class TestBroker: @unchecked Sendable {
     /// Starts (or restarts) the broker process and waits until it accepts connections.
     public func start() throws {
         let config = self.directory.write("mosquitto.conf", """
-            listener \(self.port) 127.0.0.1
-            allow_anonymous true
+            \(self.listenerConfig ?? "listener \(self.port) 127.0.0.1\nallow_anonymous true")
             persistence false
             user root
             \(self.extraConfig)

@@ -8,15 +8,20 @@ public final class TestSubscriber: @unchecked Sendable {
     private let state = SubscriberState()
 
     /// Connects to the broker on `port` and subscribes to `pattern`; returns once subscribed.
-    public init(port: Int, pattern: String) throws {
+    public convenience init(port: Int, pattern: String) throws {
+        try self.init(port: port, pattern: pattern, configure: { _ in })
+    }
+
+    /// As above, with the client options adjusted by `configure` (TLS, user name and password).
+    public init(port: Int, pattern: String, configure: (inout MosquittoClient.Options) -> Void) throws {
         let state = self.state
         var events = MosquittoClient.Events()
         events.message = { message in state.inbox.withLock { $0.append(message) } }
         events.connected = { rc in if rc == 0 { state.connected.withLock { $0 = true } } }
-        self.client = try MosquittoClient(
-            options: MosquittoClient.Options(clientID: "test-sub-\(UInt32.random(in: 0...UInt32.max))",
-                                             host: "127.0.0.1", port: port),
-            events: events)
+        var options = MosquittoClient.Options(clientID: "test-sub-\(UInt32.random(in: 0...UInt32.max))",
+                                              host: "127.0.0.1", port: port)
+        configure(&options)
+        self.client = try MosquittoClient(options: options, events: events)
         try self.client.start()
         guard waitUntil(seconds: 10, { state.connected.withLock { $0 } }) else {
             throw TestFailure("subscriber could not connect to 127.0.0.1:\(port)")

@@ -12,6 +12,15 @@ public enum CheckReport {
         out += "gateway \(board.gateway): broker \(board.mqtt.url), topic prefix \(board.mqtt.topicPrefix), "
         out += "qos \(board.mqtt.qos), client id \(board.mqtt.clientID), summary every "
         out += "\(DurationFormat.describe(board.summaryInterval))\n"
+        if let tls = board.mqtt.tls {
+            out += "tls: \(tls.minVersion) or later, broker certificate and host name verified against "
+            out += "\(tls.caFile ?? "the system CA store")"
+            out += tls.certFile.map { ", client certificate \($0)" } ?? ""
+            out += "\n"
+        }
+        if let user = board.mqtt.username {
+            out += "mqtt user \(user)" + (board.mqtt.passwordFile.map { ", password from \($0)" } ?? "") + "\n"
+        }
         var totalRequests = 0
         var totalChannels = 0
         for device in board.devices {

@@ -23,10 +23,17 @@ public final class Publisher: Sendable {
     /// QoS of the status messages and of the will.
     public static let statusQoS = 1
 
-    init(board: Board, logger: Logger, delivery: Delivery? = nil) throws(MosquittoError) {
+    init(board: Board, password: String? = nil, logger: Logger, delivery: Delivery? = nil) throws(MosquittoError) {
         let topics = Topics(board: board)
         var options = MosquittoClient.Options(clientID: board.mqtt.clientID, host: board.mqtt.endpoint.host,
                                               port: board.mqtt.endpoint.port)
+        options.username = board.mqtt.username
+        options.password = password
+        if let tls = board.mqtt.tls {
+            var t = TLSOptions(caFile: tls.caFile, certFile: tls.certFile, keyFile: tls.keyFile)
+            t.minimumVersion = tls.minVersion
+            options.tls = t
+        }
         options.will = MQTTMessage(topic: topics.gatewayStatus,
                                    payload: Self.gatewayStatus(online: false, at: WallClock.nowMilliseconds()),
                                    qos: Self.statusQoS, retain: true)
@@ -54,14 +61,21 @@ public final class Publisher: Sendable {
             }
         }
         events.connectFailed = { error in
-            // Once per outage (and once a minute while it lasts), not at every attempt.
+            // Once per outage (and once a minute while it lasts), not at every attempt; a TLS failure is an
+            // error naming its cause (the broker is reachable but not trusted, or does not trust us).
             let now = MonotonicClock.now()
             let last = state.lastConnectFailureLog.load(ordering: .acquiring)
             if last == 0 || now - last > 60_000_000_000 {
                 state.lastConnectFailureLog.store(now, ordering: .releasing)
-                logger.warning("broker unreachable; retrying with backoff", metadata: [
-                    "broker": "\(endpoint)", "error": "\(error)",
-                ])
+                if let cause = error.tlsCause {
+                    logger.error("TLS connection to the broker failed; retrying with backoff", metadata: [
+                        "broker": "\(endpoint)", "cause": "\(cause)", "error": "\(error)",
+                    ])
+                } else {
+                    logger.warning("broker unreachable; retrying with backoff", metadata: [
+                        "broker": "\(endpoint)", "error": "\(error)",
+                    ])
+                }
             }
         }
         events.published = { mid in state.onPublished?(mid) }
