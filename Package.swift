@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "BoardFile", "Detectors", "TestSupport"]),
         .testTarget(
             name: "InteropTests", dependencies: ["TestSupport", "Modbus", "Registers"], path: "Tests/Interop",
-            exclude: ["pymodbus_cases.py"]
+            exclude: ["pymodbus_cases.py", "pymodbus_identity_server.py"]
         ),
         .testTarget(
             name: "EndToEndTests",

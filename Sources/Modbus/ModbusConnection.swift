@@ -5,7 +5,8 @@ import Registers
 
 /// A Modbus client link over libmodbus, owned by exactly one thread (the bus thread that polls it).
 ///
-/// Read-only by construction: this type exposes read functions (codes 1, 2, 3, 4) and nothing that writes.
+/// Read-only by construction: this type exposes read functions (codes 1, 2, 3, 4, and 0x11 and 0x2B/0x0E for
+/// identity) and nothing that writes.
 /// Reads fill caller-owned buffers and allocate nothing. libmodbus blocks, so never call this from an actor or an
 /// `async` function.
 public final class ModbusConnection {
@@ -14,6 +15,9 @@ public final class ModbusConnection {
     public let endpoint: String
     public private(set) var isConnected = false
     public private(set) var unit: Int = 1
+    private var timeout: Int64 = 1_000_000_000
+    /// Transaction ids of the frames this type builds itself (0x2B), apart from libmodbus' own.
+    private var ownTransaction: UInt16 = 0x8000
 
     /// Whether the link is a serial line (RTU) rather than TCP.
     public let isSerial: Bool
@@ -63,6 +67,7 @@ public final class ModbusConnection {
 
     /// Response timeout of each request (and, on TCP, of connecting); also used as the gap allowed between bytes.
     public func setTimeout(nanoseconds: Int64) {
+        self.timeout = nanoseconds
         let sec = UInt32(nanoseconds / 1_000_000_000)
         let usec = UInt32(nanoseconds % 1_000_000_000 / 1000)
         modbus_set_response_timeout(self.context, sec, usec)
@@ -119,6 +124,127 @@ public final class ModbusConnection {
             ? modbus_read_bits(self.context, Int32(address), n, bits.baseAddress)
             : modbus_read_input_bits(self.context, Int32(address), n, bits.baseAddress)
         try self.check(rc, expected: n, table: table, address: address, count: bits.count)
+    }
+
+    /// Report Server ID (0x11), on TCP and RTU.
+    public func reportServerID() throws(ModbusError) -> ServerIDReport {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let rc = modbus_report_slave_id(self.context, Int32(buffer.count), &buffer)
+        if rc == -1 {
+            let kind = LibmodbusErrno.kind(errno)
+            if case .linkDown = kind { self.close() }
+            throw ModbusError(kind, during: .reportServerID(unit: self.unit))
+        }
+        return ServerIDReport(bytes: Array(buffer.prefix(Int(min(rc, 256)))))
+    }
+
+    /// Read Device Identification (0x2B / MEI 0x0E), stream access from object 0 in the `regular` category
+    /// (falling back to `basic` when the device refuses it), following "more follows" up to 8 answers. TCP only:
+    /// libmodbus truncates this answer, so the frame is built, sent and parsed here, on libmodbus' socket.
+    public func readDeviceIdentification() throws(ModbusError) -> DeviceIdentification {
+        let operation = ModbusOperation.readDeviceIdentification(unit: self.unit)
+        guard !self.isSerial else {
+            throw ModbusError(.protocolViolation("read device identification is done on TCP only"), during: operation)
+        }
+        var result = DeviceIdentification()
+        var readCode: UInt8 = 0x02
+        var next: UInt8 = 0x00
+        var answers = 0
+        while answers < 8 {
+            let pdu = try self.exchangeOwnFrame([0x2B, 0x0E, readCode, next])
+            let response: DeviceIdentification.Response
+            do {
+                response = try DeviceIdentification.parse(pdu: pdu)
+            } catch {
+                switch error {
+                case .exception(let e):
+                    if readCode == 0x02 && answers == 0 && e == .illegalDataValue {
+                        readCode = 0x01
+                        continue
+                    }
+                    throw ModbusError(.exception(e), during: operation)
+                case .malformed(let why):
+                    self.flush()
+                    throw ModbusError(.protocolViolation(why), during: operation)
+                }
+            }
+            answers += 1
+            result.conformityLevel = response.conformityLevel
+            for object in response.objects { result.objects[object.id] = object.value }
+            guard response.moreFollows, response.nextObjectID > next || answers == 1 else { break }
+            next = response.nextObjectID
+        }
+        return result
+    }
+
+    /// Sends `pdu` in an MBAP frame of our own and returns the answering PDU (same transaction and unit). Answers
+    /// to other transactions (late ones) are skipped until the timeout.
+    private func exchangeOwnFrame(_ pdu: [UInt8]) throws(ModbusError) -> [UInt8] {
+        let operation = ModbusOperation.readDeviceIdentification(unit: self.unit)
+        let fd = modbus_get_socket(self.context)
+        self.ownTransaction = self.ownTransaction == .max ? 0x8000 : self.ownTransaction + 1
+        let tid = self.ownTransaction
+        let length = pdu.count + 1
+        let frame: [UInt8] = [UInt8(tid >> 8), UInt8(tid & 0xFF), 0, 0, UInt8(length >> 8), UInt8(length & 0xFF),
+                              UInt8(truncatingIfNeeded: self.unit)] + pdu
+        let deadline = MonotonicClock.now() + self.timeout
+        try self.sendAll(fd, frame, operation)
+        while true {
+            let header = try self.receive(fd, count: 7, deadline: deadline, operation)
+            let mbap: DeviceIdentification.MBAP
+            do {
+                mbap = try DeviceIdentification.MBAP.parse(header)
+            } catch {
+                self.flush()
+                throw ModbusError(.protocolViolation("\(error)"), during: operation)
+            }
+            let body = try self.receive(fd, count: mbap.pduLength, deadline: deadline, operation)
+            if mbap.transaction != tid { continue }  // a late answer to an earlier request
+            guard mbap.unit == UInt8(truncatingIfNeeded: self.unit) else {
+                throw ModbusError(.protocolViolation("answer from unit \(mbap.unit)"), during: operation)
+            }
+            return body
+        }
+    }
+
+    private func sendAll(_ fd: Int32, _ bytes: [UInt8], _ operation: ModbusOperation) throws(ModbusError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                self.close()
+                throw ModbusError(.linkDown(SystemError(code)), during: operation)
+            }
+            offset += n
+        }
+    }
+
+    private func receive(_ fd: Int32, count: Int, deadline: Int64, _ operation: ModbusOperation) throws(ModbusError)
+        -> [UInt8]
+    {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            let left = deadline - MonotonicClock.now()
+            if left <= 0 { throw ModbusError(.timedOut, during: operation) }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Int32(min(left / 1_000_000 + 1, 60_000)))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw ModbusError(.system(.current), during: operation)
+            }
+            if ready == 0 { continue }
+            let n = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress! + got, count - got, 0) }
+            if n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) {
+                let code = n == 0 ? ECONNRESET : errno
+                self.close()
+                throw ModbusError(.linkDown(SystemError(code)), during: operation)
+            }
+            if n > 0 { got += n }
+        }
+        return buffer
     }
 
     private func check(_ rc: Int32, expected: Int32, table: RegisterTable, address: Int, count: Int)

@@ -5,6 +5,7 @@ public enum ModbusOperation: Sendable, Hashable, CustomStringConvertible {
     case connect(endpoint: String)
     case read(unit: Int, table: RegisterTable, address: Int, count: Int)
     case reportServerID(unit: Int)
+    case readDeviceIdentification(unit: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +16,8 @@ public enum ModbusOperation: Sendable, Hashable, CustomStringConvertible {
             return "read \(table.rawValue) \(range) (unit \(unit))"
         case .reportServerID(let unit):
             return "report server id (unit \(unit))"
+        case .readDeviceIdentification(let unit):
+            return "read device identification (unit \(unit))"
         }
     }
 }

@@ -27,6 +27,31 @@ public final class ModbusServer: @unchecked Sendable {
         case disconnect
     }
 
+    /// What the server answers to Report Server ID (0x11) and Read Device Identification (0x2B/0x0E), which
+    /// libmodbus' server does not answer as a PLC would (0x2B not at all).
+    public struct Identity: Sendable, Hashable {
+        public var serverID: UInt8 = 0x01
+        public var running: Bool = true
+        /// Data after the run indicator in the 0x11 answer.
+        public var data: [UInt8] = Array("otsentry simulate".utf8)
+        /// Identification objects by id (0x00 vendor, 0x01 product code, 0x02 revision, ...).
+        public var objects: [UInt8: [UInt8]] = [
+            0x00: Array("otsentry".utf8), 0x01: Array("OTS-SIM".utf8), 0x02: Array("1.0".utf8),
+            0x04: Array("simulated PLC".utf8),
+        ]
+        /// Answer 0x2B at all (false: ILLEGAL FUNCTION, as many small devices do).
+        public var answersDeviceIdentification = true
+
+        public init() {}
+    }
+
+    private let identity = Mutex(Identity())
+
+    /// Changes what the server reports about itself (a firmware update, a device swap, a mode change).
+    public func updateIdentity(_ body: (inout Identity) -> Void) {
+        self.identity.withLock { body(&$0) }
+    }
+
     private let context: OpaquePointer
     private let listenFD: Int32
     private let serial: Bool
@@ -166,7 +191,11 @@ public final class ModbusServer: @unchecked Sendable {
                     continue
                 }
                 if rc == 0 { continue }  // ignored by libmodbus
-                if !self.handle(query, length: rc, header: header) { closed.insert(p.fd) }
+                // libmodbus reads only the function code of requests it does not know (0x2B): take the rest of
+                // the frame as its MBAP length gives it.
+                let total = min(6 + (Int(query[4]) << 8 | Int(query[5])), Int(MODBUS_TCP_MAX_ADU_LENGTH))
+                let length = Int(rc) + Self.readRest(p.fd, into: query + Int(rc), count: total - Int(rc))
+                if !self.handle(query, length: Int32(length), header: header, fd: p.fd) { closed.insert(p.fd) }
             }
             for fd in closed { Glibc.close(fd) }
             clients.removeAll { closed.contains($0) }
@@ -201,7 +230,9 @@ public final class ModbusServer: @unchecked Sendable {
                 if Self.crc16(buffer, length - 2) == UInt16(buffer[length - 2]) | UInt16(buffer[length - 1]) << 8,
                    served.contains(buffer[0])
                 {
-                    buffer.withUnsafeMutableBufferPointer { _ = self.handle($0.baseAddress!, length: Int32(length), header: 1) }
+                    buffer.withUnsafeMutableBufferPointer {
+                        _ = self.handle($0.baseAddress!, length: Int32(length), header: 1, fd: fd)
+                    }
                 }
                 buffer.withUnsafeMutableBufferPointer { p in
                     for i in 0..<(count - length) { p[i] = p[i + length] }
@@ -210,6 +241,60 @@ public final class ModbusServer: @unchecked Sendable {
             }
             if count == buffer.count { count = 0 }
         }
+    }
+
+    /// Reads up to `count` more bytes of a frame (waiting at most 100 ms); returns how many came.
+    private static func readRest(_ fd: Int32, into buffer: UnsafeMutablePointer<UInt8>, count: Int) -> Int {
+        var got = 0
+        while got < count {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 100) > 0 else { break }
+            let n = Glibc.recv(fd, buffer + got, count - got, 0)
+            if n <= 0 { break }
+            got += n
+        }
+        return got
+    }
+
+    /// The answer PDU to a 0x11 or 0x2B request PDU.
+    private func identityAnswer(_ pdu: UnsafeMutablePointer<UInt8>, length: Int) -> [UInt8] {
+        let identity = self.identity.withLock { $0 }
+        let function = pdu[0]
+        if function == 0x11 {
+            return ServerIDReport.responsePDU(serverID: identity.serverID, running: identity.running, data: identity.data)
+        }
+        guard identity.answersDeviceIdentification, length >= 4, pdu[1] == 0x0E else {
+            return [function | 0x80, ModbusException.illegalFunction.code]
+        }
+        let readCode = pdu[2]
+        let first = pdu[3]
+        let objects: [UInt8: [UInt8]]
+        switch readCode {
+        case 1: objects = identity.objects.filter { $0.key <= 0x02 }
+        case 2: objects = identity.objects.filter { $0.key <= 0x7F }
+        case 3: objects = identity.objects
+        case 4:
+            guard let value = identity.objects[first] else { return [0xAB, ModbusException.illegalDataAddress.code] }
+            objects = [first: value]
+        default: return [0xAB, ModbusException.illegalDataValue.code]
+        }
+        let start = readCode == 4 || objects[first] != nil ? first : 0
+        return DeviceIdentification.responsePDU(readCode: readCode, conformityLevel: 0x83, from: start,
+                                                objects: objects)
+    }
+
+    /// Sends an answer PDU framed as the query was (MBAP with its transaction id, or RTU with a CRC).
+    private func sendRaw(_ pdu: [UInt8], to fd: Int32, query: UnsafeMutablePointer<UInt8>, header: Int) {
+        var frame: [UInt8]
+        if self.serial {
+            frame = [query[0]] + pdu
+            let crc = Self.crc16(frame, frame.count)
+            frame += [UInt8(crc & 0xFF), UInt8(crc >> 8)]
+        } else {
+            let length = pdu.count + 1
+            frame = [query[0], query[1], 0, 0, UInt8(length >> 8), UInt8(length & 0xFF), query[6]] + pdu
+        }
+        _ = frame.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
     }
 
     /// The length of an RTU request frame (unit, function, data, CRC) from its first bytes; nil when unknown.
@@ -235,7 +320,7 @@ public final class ModbusServer: @unchecked Sendable {
     }
 
     /// Answers one request as the hook says; returns false when the connection should be closed.
-    private func handle(_ query: UnsafeMutablePointer<UInt8>, length rc: Int32, header: Int) -> Bool {
+    private func handle(_ query: UnsafeMutablePointer<UInt8>, length rc: Int32, header: Int, fd: Int32) -> Bool {
         let request = Request(
             unit: query[header - 1], function: query[header],
             address: Int(query[header + 1]) << 8 | Int(query[header + 2]),
@@ -249,6 +334,11 @@ public final class ModbusServer: @unchecked Sendable {
         }
         switch action {
         case .reply, .delay:
+            if request.function == 0x11 || request.function == 0x2B {
+                let pdu = self.identityAnswer(query + header, length: Int(rc) - header - (self.serial ? 2 : 0))
+                self.sendRaw(pdu, to: fd, query: query, header: header)
+                return true
+            }
             self.lock.withLock { _ in
                 if let map = self.maps[request.unit] ?? (self.serial ? self.maps.values.first : nil) {
                     _ = modbus_reply(self.context, query, rc, map.mapping)

@@ -139,4 +139,5 @@ import Posix
 
 enum SystemErrorProbe {
     static let refused = SystemError(ECONNREFUSED)
+
 }
