@@ -19,6 +19,7 @@ public final class Agent {
     private let delivery: Delivery
     private let sequences: SequenceStore
     private let alertIDs: AlertIdentifiers
+    private let integrity: IntegrityStore
     private var workers: [BusWorker]
     private var stop = StopSignal()
     public let stateDirectory: String
@@ -61,6 +62,7 @@ public final class Agent {
         sequences.persist()
         self.sequences = sequences
         self.alertIDs = AlertIdentifiers(after: Int64(sequences.value("alert-id-ms")))
+        self.integrity = IntegrityStore(path: "\(state)/integrity", logger: logger)
         self.delivery = Delivery(spool: spool, replayRate: board.persistence.replayRate, logger: logger)
         var password: String?
         if let file = board.mqtt.passwordFile {
@@ -86,7 +88,8 @@ public final class Agent {
             let runtimes = bus.devices.map { DeviceRuntime($0, summaryInterval: board.summaryInterval, topics: topics) }
             return BusWorker(name: bus.name, connection: bus.connection, devices: runtimes, turnaround: bus.turnaround,
                              publisher: self.publisher, delivery: self.delivery, sequences: self.sequences,
-                             alertIDs: self.alertIDs, gateway: board.gateway, logger: self.logger, stop: stop)
+                             alertIDs: self.alertIDs, gateway: board.gateway, logger: self.logger, stop: stop,
+                             integrity: self.integrity)
         }
     }
 
@@ -136,7 +139,7 @@ public final class Agent {
                 lastStatus = now
             }
             if now - lastSnapshot >= self.board.persistence.snapshotInterval.nanoseconds {
-                self.writeSnapshot(self.workers.compactMap { $0.snapshot(timeoutNanoseconds: 1_000_000_000) }.flatMap { $0 })
+                self.writeSnapshot(timeoutNanoseconds: 1_000_000_000)
                 lastSnapshot = now
             }
         }
@@ -149,7 +152,7 @@ public final class Agent {
         let deadline = MonotonicClock.now() + 4_500_000_000
         self.stop.fire()
         for worker in self.workers { worker.join(timeoutNanoseconds: max(100_000_000, (deadline - MonotonicClock.now()) / 3)) }
-        self.writeSnapshot(self.workers.flatMap { $0.snapshot(timeoutNanoseconds: 0) ?? [] })
+        self.writeSnapshot(timeoutNanoseconds: 0)
         for worker in self.workers { worker.publishStopped() }
         self.delivery.stop(drainNanoseconds: max(0, min(2_000_000_000, deadline - MonotonicClock.now() - 1_000_000_000)))
         self.sequences.persist()
@@ -200,6 +203,7 @@ public final class Agent {
         for worker in fresh {
             for device in worker.runtimes {
                 guard let old = oldDevices[device.definition.id] else { continue }
+                device.adoptDeviceState(old)
                 for i in device.channels.indices {
                     let definition = device.definition.channels[i]
                     guard let j = old.definition.channels.firstIndex(where: { $0.id == definition.id }),
@@ -234,35 +238,43 @@ public final class Agent {
 
     // MARK: Snapshots
 
-    private func writeSnapshot(_ snapshots: [ChannelSnapshot]) {
-        guard !snapshots.isEmpty else { return }
-        do {
-            try SnapshotStore.write(snapshots, to: self.snapshotPath)
+    /// Streams every bus's channels into a new snapshot file (a bus that does not answer in time is left out).
+    private func writeSnapshot(timeoutNanoseconds: Int64) {
+        do throws(SystemError) {
+            let writer = try SnapshotWriter(path: self.snapshotPath)
+            for worker in self.workers { _ = worker.snapshot(into: writer, timeoutNanoseconds: timeoutNanoseconds) }
+            guard writer.channels > 0 else {
+                writer.abandon()
+                return
+            }
+            try writer.finish()
         } catch {
             self.logger.error("snapshot not written", metadata: ["path": "\(self.snapshotPath)", "error": "\(error)"])
         }
     }
 
     private func restoreSnapshot() {
-        guard let snapshots = SnapshotStore.read(self.snapshotPath) else { return }
-        var byKey: [String: ChannelSnapshot] = [:]
-        for s in snapshots { byKey["\(s.device)/\(s.channel)"] = s }
-        var restored = 0, samples = 0
+        var index: [String: (device: DeviceRuntime, channel: Int)] = [:]
         for worker in self.workers {
             for device in worker.runtimes {
-                for i in device.channels.indices {
-                    let definition = device.definition.channels[i]
-                    guard let s = byKey["\(device.definition.id)/\(definition.id)"],
-                          s.fingerprint == ChannelSnapshot.fingerprint(device.definition, definition)
-                    else { continue }
-                    samples += s.restore(into: device, channel: i)
-                    restored += 1
-                }
+                for i in device.channels.indices { index["\(device.definition.id)/\(device.channels[i].id)"] = (device, i) }
             }
+        }
+        var restored = 0, samples = 0
+        let valid = SnapshotStore.forEachChannel(self.snapshotPath) { device, channel, fingerprint, count, sample in
+            guard let (runtime, i) = index["\(device)/\(channel)"],
+                  fingerprint == ChannelSnapshot.fingerprint(runtime.definition, runtime.definition.channels[i])
+            else { return }
+            samples += ChannelSnapshot.restore(into: runtime, channel: i, count: count, sample: sample)
+            restored += 1
         }
         if restored > 0 {
             self.logger.info("detector state restored from the snapshot", metadata: [
                 "channels": "\(restored)", "samples": "\(samples)",
+            ])
+        } else if !valid && access(self.snapshotPath, F_OK) == 0 {
+            self.logger.warning("snapshot unreadable or corrupt; detectors learn from zero", metadata: [
+                "path": "\(self.snapshotPath)",
             ])
         }
     }

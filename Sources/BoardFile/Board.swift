@@ -11,6 +11,8 @@ public struct Board: Sendable, Hashable {
     public var devices: [DeviceDefinition]
     /// State directory, spool and snapshots.
     public var persistence: PersistenceSettings
+    /// Maintenance windows of devices that declare none of their own.
+    public var maintenance: [MaintenanceWindow] = []
     /// The path the board was loaded from, as given on the command line.
     public var file: String
 

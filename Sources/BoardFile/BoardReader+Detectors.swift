@@ -10,6 +10,7 @@ extension BoardReader {
         .shift: ["threshold", "drift"],
         .flatline: ["epsilon", "for"],
         .score: ["threshold"],
+        .spoof: ["window", "frozen", "min_changes"],
     ]
 
     /// `detectors:`: a mapping from detector name to its settings (`{}` for the defaults). Only the detectors
@@ -90,6 +91,18 @@ extension BoardReader {
                     }
                 }
                 bank.score = DetectorSetting(p, policy: policy, warmup: warmup)
+            case .spoof:
+                var p = SpoofDetector.Parameters()
+                p.window = d.integer("window", in: 4...1024) ?? p.window
+                p.frozen = d.integer("frozen", in: 2...1_000_000) ?? p.frozen
+                p.minChanges = d.integer("min_changes", in: 1...1024) ?? min(p.minChanges, p.window / 2)
+                if p.minChanges > p.window, let s = d.scalar("min_changes") {
+                    self.sink.error(s.mark, d.child("min_changes"), "must not exceed window (\(p.window))")
+                }
+                if p.window > window, let s = d.scalar("window") {
+                    self.sink.error(s.mark, d.child("window"), "must not exceed the channel's window (\(window))")
+                }
+                bank.spoof = DetectorSetting(p, policy: policy, warmup: d.integer("warmup", in: 0...1_000_000) ?? 0)
             }
         }
         return bank

@@ -9,17 +9,19 @@ struct BoardReader {
     var profiles = ProfileCache()
 
     static let topKeys = ["gateway", "mqtt", "summary_interval", "state_dir", "snapshot_interval", "spool", "ports",
-                          "devices"]
+                          "maintenance", "devices"]
+    static let maintenanceKeys = ["days", "from", "to"]
+    static let linkKeys = ["enabled", "window", "learn"]
     static let spoolKeys = ["path", "max_size", "fsync", "fsync_interval", "replay_rate"]
     static let portKeys = ["device", "baud", "parity", "data_bits", "stop_bits", "rs485", "turnaround"]
     static let mqttKeys = ["url", "topic_prefix", "qos", "client_id", "tls", "username", "password_file"]
     static let tlsKeys = ["ca_file", "cert_file", "key_file", "min_version"]
     static let deviceSettingKeys = ["unit", "poll_interval", "timeout", "retries", "pause_after_connect",
                                     "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
-                                    "degrade_for"]
-    static let deviceKeys = ["id", "tcp", "rtu", "profile", "channels"] + deviceSettingKeys
+                                    "degrade_for", "identity", "identity_interval"]
+    static let deviceKeys = ["id", "tcp", "rtu", "profile", "channels", "maintenance", "link"] + deviceSettingKeys
     static let channelKeys = ["id", "register", "table", "address", "type", "order", "byte", "bit", "length", "scale",
-                              "offset", "unit", "window", "poll_interval", "period", "detectors", "simulate"]
+                              "offset", "unit", "window", "poll_interval", "period", "role", "detectors", "simulate"]
     static let simulateKeys = ["level", "noise", "cycle", "amplitude", "repeat", "seed", "faults", "text"]
     static let faultKeys = ["kind", "at", "for", "magnitude", "value", "detect_within"]
 
@@ -38,6 +40,7 @@ struct BoardReader {
             ?? Board.defaultSummaryInterval
         let persistence = self.readPersistence(top)
         let ports = top.node("ports").map(self.readPorts) ?? []
+        let maintenance = top.node("maintenance").map { self.readMaintenance($0, path: "maintenance") } ?? []
         var devices: [DeviceDefinition] = []
         if let seq = top.sequence("devices", required: true) {
             if seq.items.isEmpty {
@@ -47,7 +50,8 @@ struct BoardReader {
             }
             var firstByID: [String: Int] = [:]
             for (index, item) in seq.items.prefix(Self.maxDevices).enumerated() {
-                guard let device = self.readDevice(item, path: "devices[\(index)]", ports: ports) else { continue }
+                guard var device = self.readDevice(item, path: "devices[\(index)]", ports: ports) else { continue }
+                if case .mapping(let mapping) = item, mapping["maintenance"] == nil { device.maintenance = maintenance }
                 if let first = firstByID[device.id] {
                     self.sink.error(device.mark, "devices[\(index)].id",
                                     "duplicate device id \"\(device.id)\" (also devices[\(first)])")
@@ -65,8 +69,10 @@ struct BoardReader {
                             "rings would take \(ringBytes) bytes, more than the limit of \(Self.maxRingBytes)")
         }
         guard self.sink.isEmpty, let gateway, let mqtt else { return nil }
-        return Board(gateway: gateway, mqtt: mqtt, summaryInterval: summaryInterval, ports: ports, devices: devices,
-                     persistence: persistence, file: self.sink.file)
+        var board = Board(gateway: gateway, mqtt: mqtt, summaryInterval: summaryInterval, ports: ports,
+                          devices: devices, persistence: persistence, file: self.sink.file)
+        board.maintenance = maintenance
+        return board
     }
 
     func readMQTT(_ node: YAMLNode, gateway: String?) -> BrokerSettings? {
@@ -302,6 +308,10 @@ struct BoardReader {
         device.maxBits = own.maxBits ?? base.maxBits ?? 2000
         device.degradeAfter = own.degradeAfter ?? base.degradeAfter ?? DeviceDefinition.defaultDegradeAfter
         device.degradeFor = own.degradeFor ?? base.degradeFor ?? DeviceDefinition.defaultDegradeFor
+        device.identity = own.identity ?? base.identity ?? false
+        device.identityInterval = own.identityInterval ?? base.identityInterval ?? DeviceDefinition.defaultIdentityInterval
+        if let node = m.node("maintenance") { device.maintenance = self.readMaintenance(node, path: m.child("maintenance")) }
+        if let node = m.node("link") { device.link = self.readLink(node, path: m.child("link")) }
         if let profile {
             device.channels = profile.channels
             device.profile = profile.name
@@ -427,8 +437,10 @@ struct BoardReader {
         let pollInterval = m.duration("poll_interval", in: Self.pollRange)
         let period = m.duration("period", in: .milliseconds(100)...(.seconds(31 * 86400)))
         let simulation = m.node("simulate").flatMap { self.readSimulation($0, path: m.child("simulate")) }
-        // Discrete states (bool, bit) get no statistical bank by default: spikes and shifts mean nothing on them.
-        var detectors = type == .bool || type == .bit ? DetectorBankConfiguration.none : .default
+        let role = m.choice("role", ChannelRole.self)
+        // Discrete states (bool, bit) get no statistical bank by default: spikes and shifts mean nothing on them;
+        // neither do they on parameters, which should not move at all.
+        var detectors = type == .bool || type == .bit || role != nil ? DetectorBankConfiguration.none : .default
         if let node = m.node("detectors") {
             detectors = self.readDetectors(node, path: m.child("detectors"), window: window)
         }
@@ -473,10 +485,13 @@ struct BoardReader {
             }
         }
         guard let id, let table, let address, let type, scale != 0 else { return nil }
-        return ChannelDefinition(id: id, table: table, address: address, type: type, order: order, byte: byte, bit: bit,
-                                 length: length, scaling: Scaling(scale: scale, offset: offset), unit: unit,
-                                 window: window, pollInterval: pollInterval, modiconNumber: modicon,
-                                 simulation: simulation, detectors: detectors, period: period, mark: m.mapping.mark)
+        var channel = ChannelDefinition(id: id, table: table, address: address, type: type, order: order, byte: byte,
+                                        bit: bit, length: length, scaling: Scaling(scale: scale, offset: offset),
+                                        unit: unit, window: window, pollInterval: pollInterval, modiconNumber: modicon,
+                                        simulation: simulation, detectors: detectors, period: period,
+                                        mark: m.mapping.mark)
+        channel.role = role
+        return channel
     }
 
     func readSimulation(_ node: YAMLNode, path: String) -> SimulationDefinition? {

@@ -31,6 +31,8 @@ public struct ChannelDefinition: Sendable, Hashable {
     public var detectors: DetectorBankConfiguration
     /// The signal's period, when the channel declares one (`period:`), for seasonal baselines.
     public var period: Duration?
+    /// Integrity role: changes outside maintenance windows are alerts.
+    public var role: ChannelRole?
     public var mark: YAMLMark
 
     public init(id: String, table: RegisterTable, address: Int, type: DataType, order: ByteOrder = .ABCD,

@@ -27,6 +27,12 @@ public struct DeviceDefinition: Sendable, Hashable {
     /// How long a degraded device is skipped before it is tried again; default 60s.
     public var degradeFor: Duration
     public var channels: [ChannelDefinition]
+    /// Read the device's identity (0x11, and 0x2B/0x0E on TCP) at start-up and every `identityInterval`.
+    public var identity: Bool = false
+    public var identityInterval: Duration = DeviceDefinition.defaultIdentityInterval
+    /// When parameter and identity changes are expected (the device's own, else the board's).
+    public var maintenance: [MaintenanceWindow] = []
+    public var link = LinkWatchSettings()
     /// The profile the device includes (`profile:`), if any.
     public var profile: String?
     /// Where the device's mapping starts in the board file.
@@ -68,4 +74,5 @@ public struct DeviceDefinition: Sendable, Hashable {
     public static let defaultMaxGap = 10
     public static let defaultDegradeAfter = 3
     public static let defaultDegradeFor: Duration = .seconds(60)
+    public static let defaultIdentityInterval: Duration = .seconds(600)
 }

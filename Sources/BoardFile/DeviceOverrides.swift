@@ -12,4 +12,6 @@ struct DeviceOverrides: Sendable, Hashable {
     var maxBits: Int?
     var degradeAfter: Int?
     var degradeFor: Duration?
+    var identity: Bool?
+    var identityInterval: Duration?
 }

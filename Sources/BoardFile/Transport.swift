@@ -20,5 +20,10 @@ public enum Transport: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    public var isTCP: Bool {
+        if case .tcp = self { return true }
+        return false
+    }
+
     public static let defaultTCPPort = 502
 }

@@ -12,11 +12,14 @@ public enum DetectorKind: String, Sendable, Hashable, CaseIterable {
     case flatline
     /// Combined anomaly likelihood in [0, 1].
     case score
+    /// Spoofed reporting: exact value frozen, or a replayed stretch (opt-in).
+    case spoof
 
     /// `rule.type` in alert payloads.
     public var ruleType: String {
         switch self {
         case .range, .rate: "threshold"
+        case .spoof: "integrity"
         default: "statistical"
         }
     }
@@ -30,6 +33,7 @@ public enum DetectorKind: String, Sendable, Hashable, CaseIterable {
         case .shift: 3
         case .flatline: 4
         case .score: 5
+        case .spoof: 6
         }
     }
 }

@@ -83,9 +83,16 @@ struct AlertEndToEndTests {
     }
 
     @Test func theSchemaRejectsWhatItShould() throws {
-        let good = #"{"v":1,"id":"019ab8c5-3a93-7000-8611-95f9cdad542c","seq":7,"ts":"2026-11-26T16:51:48.499Z","state":"open","level":"high","sev":70,"rule":{"id":"spike","type":"statistical"},"gateway":"g","device":"d","channel":"c","ev":{"value":1,"score":7.5,"expected":null,"unit":""},"msg":"c spiked"}"#
+        let good = #"{"v":1,"id":"019ab8c5-3a93-7000-8611-95f9cdad542c","seq":7,"ts":"2026-11-26T16:51:48.499Z","state":"open","level":"high","sev":70,"rule":{"id":"spike","type":"statistical"},"gateway":"g","device":"d","channel":"c","ev":{"value":1,"score":7.5,"expected":null,"unit":""},"msg":"c spiked","attack":[]}"#
         try SchemaValidator.validateAlerts([Array(good.utf8)])
-        let bad = good.replacingOccurrences(of: #""state":"open""#, with: #""state":"opened""#)
-        #expect(throws: TestFailure.self) { try SchemaValidator.validateAlerts([Array(bad.utf8)]) }
+        let device = good.replacingOccurrences(of: #""channel":"c""#, with: #""channel":null"#)
+            .replacingOccurrences(of: #""attack":[]"#, with: #""attack":[{"t":"T1692.002","name":"Spoof Reporting Message"}]"#)
+        try SchemaValidator.validateAlerts([Array(device.utf8)])
+        for (from, to) in [(#""state":"open""#, #""state":"opened""#), (#","attack":[]"#, ""),
+                           (#""attack":[]"#, #""attack":[{"t":"X1"}]"#), (#""channel":"c""#, #""channel":"a/b""#)] {
+            let bad = good.replacingOccurrences(of: from, with: to)
+            #expect(bad != good)
+            #expect(throws: TestFailure.self, "\(bad)") { try SchemaValidator.validateAlerts([Array(bad.utf8)]) }
+        }
     }
 }

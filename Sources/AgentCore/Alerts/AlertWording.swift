@@ -29,6 +29,14 @@ enum AlertWording {
                 + "normally moves"
         case .score:
             return "\(channel) \(prefix)anomalous: score \(NumberText.short(e.verdict.score)) at \(value)"
+        case .spoof:
+            // The detector's score is the replay lag (positive) or minus the frozen run length.
+            if e.verdict.score > 0 {
+                return "\(channel) \(prefix)looks replayed: its last samples repeat, bit for bit, the stretch "
+                    + "\(Int(e.verdict.score)) samples earlier (value \(value))"
+            }
+            return "\(channel) \(prefix)looks spoofed: its exact value is frozen at \(value) for "
+                + "\(Int(-e.verdict.score)) samples on a signal whose reading always moves"
         }
     }
 }

@@ -33,6 +33,20 @@ public enum CheckReport {
             out += "\(DurationFormat.describe(device.pollInterval)), timeout \(DurationFormat.describe(device.timeout)), "
             out += "retries \(device.retries), max_gap \(device.maxGap), max_registers \(device.maxRegisters), "
             out += "degrade after \(device.degradeAfter) failed cycles for \(DurationFormat.describe(device.degradeFor))\n"
+            let watched = device.channels.filter { $0.role != nil }.map { "\($0.id) (\($0.role!.rawValue))" }
+            if device.identity || !watched.isEmpty || !device.maintenance.isEmpty {
+                var parts: [String] = []
+                if device.identity {
+                    parts.append("identity (0x11\(device.transport.isTCP ? ", 0x2B/0x0E" : "")) every "
+                                 + DurationFormat.describe(device.identityInterval))
+                }
+                if !watched.isEmpty { parts.append("watched: " + watched.joined(separator: ", ")) }
+                parts.append("maintenance: " + (device.maintenance.isEmpty ? "none (local time)"
+                    : device.maintenance.map(\.description).joined(separator: "; ") + " (local time)"))
+                parts.append(device.link.enabled ? "link watch: \(DurationFormat.describe(device.link.window)) windows, "
+                    + "learns \(device.link.learn)" : "link watch off")
+                out += "  integrity: " + parts.joined(separator: "; ") + "\n"
+            }
             let rows = [["channel", "table", "address", "register", "type", "order", "scale", "offset", "unit", "poll",
                          "window"]]
                 + device.channels.map { c in

@@ -6,7 +6,9 @@ import BoardFile
 /// - `<prefix>/<gateway>/<device>/status`: device status, retained.
 /// - `<prefix>/<gateway>/<device>/summary`: periodic summary, not retained.
 /// - `<prefix>/<gateway>/alerts`: every alert event, not retained.
-/// - `<prefix>/<gateway>/<device>/<channel>/alert/<detector>`: an open alert, retained; emptied on close.
+/// - `<prefix>/<gateway>/<device>/<channel>/alert/<rule>`: an open alert, retained; emptied on close.
+/// - `<prefix>/<gateway>/<device>/alert/<rule>`: an open device-level alert (identity, mode, link), likewise.
+/// - `<prefix>/<gateway>/<device>/identity`: the device's identity as last read, retained.
 public struct Topics: Sendable, Hashable {
     public var root: String
 
@@ -31,4 +33,9 @@ public struct Topics: Sendable, Hashable {
     public func alert(device: String, channel: String, detector: String) -> String {
         "\(self.root)/\(device)/\(channel)/alert/\(detector)"
     }
+
+    /// The current state of a device-level alert, retained while open.
+    public func deviceAlert(device: String, rule: String) -> String { "\(self.root)/\(device)/alert/\(rule)" }
+
+    public func identity(_ device: String) -> String { "\(self.root)/\(device)/identity" }
 }

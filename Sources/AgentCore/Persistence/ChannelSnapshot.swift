@@ -38,17 +38,41 @@ struct ChannelSnapshot: Sendable, Hashable {
         }
     }
 
+    /// Streams the channels of a device into a snapshot file, straight from their rings (no copy).
+    static func write(_ device: DeviceRuntime, into writer: SnapshotWriter) {
+        let monoToWall = Double(WallClock.nowMilliseconds()) / 1000 - Double(MonotonicClock.now()) / 1e9
+        for i in device.channels.indices {
+            let channel = device.channels[i]
+            let ring = channel.ring
+            let stamps = device.groups[channel.group].timestamps
+            let count = min(ring.count, stamps.count)
+            writer.channel(device: device.definition.id, channel: channel.id,
+                           fingerprint: Self.fingerprint(device.definition, device.definition.channels[i]),
+                           count: count) { k in
+                let age = count - 1 - k
+                return (Double(stamps[age: age]) / 1e9 + monoToWall, ring[age: age])
+            }
+        }
+    }
+
     /// Replays the samples into channel `index` of `device` (ring and detectors; detector events are not
     /// published: they happened before). Returns the number of samples restored.
     @discardableResult
     func restore(into device: DeviceRuntime, channel index: Int) -> Int {
+        Self.restore(into: device, channel: index, count: self.values.count) { (self.times[$0], self.values[$0]) }
+    }
+
+    @discardableResult
+    static func restore(into device: DeviceRuntime, channel index: Int, count: Int,
+                        sample: (Int) -> (time: Double, value: Double)) -> Int {
         let wallToMono = Double(MonotonicClock.now()) / 1e9 - Double(WallClock.nowMilliseconds()) / 1000
         let channel = device.channels[index]
-        for (t, x) in zip(self.times, self.values) {
+        for i in 0..<count {
+            let (t, x) = sample(i)
             channel.ring.push(x)
             channel.bank?.update(x, at: t + wallToMono)
         }
-        return self.values.count
+        return count
     }
 
     /// FNV-1a over what makes two channels' samples comparable.

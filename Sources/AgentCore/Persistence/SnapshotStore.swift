@@ -1,3 +1,4 @@
+import Glibc
 import Posix
 import Spool
 
@@ -12,63 +13,63 @@ enum SnapshotStore {
     static let magic = Array("OTSNAP1\n".utf8)
 
     static func write(_ snapshots: [ChannelSnapshot], to path: String) throws(SystemError) {
-        var bytes = self.magic
+        let writer = try SnapshotWriter(path: path)
         for s in snapshots {
-            for text in [s.device, s.channel] {
-                let utf8 = Array(text.utf8)
-                bytes += self.le(UInt16(utf8.count))
-                bytes += utf8
-            }
-            bytes += self.le(s.fingerprint)
-            bytes += self.le(UInt32(s.values.count))
-            for (t, x) in zip(s.times, s.values) {
-                bytes += self.le(t.bitPattern)
-                bytes += self.le(x.bitPattern)
+            writer.channel(device: s.device, channel: s.channel, fingerprint: s.fingerprint, count: s.values.count) {
+                (s.times[$0], s.values[$0])
             }
         }
-        bytes += self.le(CRC32C.checksum(bytes))
-        try FileWriter.write(bytes, to: path, durable: true)
+        try writer.finish()
     }
 
-    static func read(_ path: String) -> [ChannelSnapshot]? {
-        guard let bytes = try? FileReader.read(path, limit: 1 << 30), bytes.count >= self.magic.count + 4,
-              Array(bytes.prefix(self.magic.count)) == self.magic
-        else { return nil }
-        let body = bytes.dropLast(4)
-        let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
-            | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
-        guard CRC32C.checksum(Array(body)) == stored else { return nil }
-        var offset = self.magic.count
-        var result: [ChannelSnapshot] = []
-        func take(_ n: Int) -> ArraySlice<UInt8>? {
-            guard offset + n <= body.count else { return nil }
-            defer { offset += n }
-            return bytes[offset..<(offset + n)]
-        }
-        func integer<T: FixedWidthInteger>(_: T.Type) -> T? {
-            guard let slice = take(MemoryLayout<T>.size) else { return nil }
-            var v: T = 0
-            for (k, b) in slice.enumerated() { v |= T(b) << T(8 * k) }
-            return v
-        }
-        while offset < body.count {
-            guard let dl = integer(UInt16.self), let d = take(Int(dl)), let cl = integer(UInt16.self),
-                  let c = take(Int(cl)), let fingerprint = integer(UInt64.self), let count = integer(UInt32.self)
-            else { return nil }
-            var times: [Double] = []
-            var values: [Double] = []
-            for _ in 0..<count {
-                guard let t = integer(UInt64.self), let x = integer(UInt64.self) else { return nil }
-                times.append(Double(bitPattern: t))
-                values.append(Double(bitPattern: x))
+    /// Calls `body` for each channel of a valid snapshot file, with its samples (16 bytes each: time, value), read
+    /// through a read-only mapping of the file: restoring needs no copy of the whole file. Returns false (and
+    /// calls nothing) when the file is missing, torn or corrupt.
+    static func forEachChannel(_ path: String,
+                               _ body: (_ device: String, _ channel: String, _ fingerprint: UInt64, _ count: Int,
+                                        _ sample: (Int) -> (time: Double, value: Double)) -> Void) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size >= self.magic.count + 4, info.st_size < 1 << 34 else { return false }
+        let size = Int(info.st_size)
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return false }
+        defer { munmap(map, size) }
+        let bytes = UnsafeRawBufferPointer(start: map, count: size)
+        let body0 = UnsafeRawBufferPointer(rebasing: bytes[0..<(size - 4)])
+        guard self.magic.elementsEqual(bytes.prefix(self.magic.count)),
+              CRC32C.checksum(body0) == bytes.loadUnaligned(fromByteOffset: size - 4, as: UInt32.self).littleEndian
+        else { return false }
+        // Two passes: check every record's bounds first, so that a consistent file is restored whole or not at all.
+        for pass in 0..<2 {
+            var offset = self.magic.count
+            func integer<T: FixedWidthInteger>(_: T.Type) -> T? {
+                guard offset + MemoryLayout<T>.size <= body0.count else { return nil }
+                defer { offset += MemoryLayout<T>.size }
+                return body0.loadUnaligned(fromByteOffset: offset, as: T.self).littleEndian
             }
-            result.append(ChannelSnapshot(device: String(decoding: d, as: UTF8.self), channel: String(decoding: c, as: UTF8.self),
-                                          fingerprint: fingerprint, times: times, values: values))
+            func text(_ n: Int) -> String? {
+                guard offset + n <= body0.count else { return nil }
+                defer { offset += n }
+                return String(decoding: body0[offset..<(offset + n)], as: UTF8.self)
+            }
+            while offset < body0.count {
+                guard let dl = integer(UInt16.self), let device = text(Int(dl)), let cl = integer(UInt16.self),
+                      let channel = text(Int(cl)), let fingerprint = integer(UInt64.self),
+                      let count = integer(UInt32.self), offset + 16 * Int(count) <= body0.count
+                else { return false }
+                let start = offset
+                if pass == 1 {
+                    body(device, channel, fingerprint, Int(count)) { i in
+                        let t = body0.loadUnaligned(fromByteOffset: start + 16 * i, as: UInt64.self).littleEndian
+                        let x = body0.loadUnaligned(fromByteOffset: start + 16 * i + 8, as: UInt64.self).littleEndian
+                        return (Double(bitPattern: t), Double(bitPattern: x))
+                    }
+                }
+                offset += 16 * Int(count)
+            }
         }
-        return result
-    }
-
-    private static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] {
-        (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: v >> T(8 * $0)) }
+        return true
     }
 }

@@ -10,28 +10,32 @@ import Synchronization
 /// polled strictly one transaction at a time. Blocking libmodbus calls happen only here, never in async code.
 final class BusWorker: @unchecked Sendable {
     let name: String
-    private let connection: ModbusConnection
-    private let devices: [DeviceRuntime]
-    private let publisher: Publisher
-    private let logger: Logger
-    private let stop: StopSignal
+    let connection: ModbusConnection
+    let devices: [DeviceRuntime]
+    let publisher: Publisher
+    let logger: Logger
+    let stop: StopSignal
     /// Silence kept between the end of one transaction and the start of the next (serial ports).
     private let turnaround: Int64
     private var backoff = ReconnectBackoff()
     private var reconnectAt: Int64 = 0
     private var everConnected = false
     private var thread: PosixThread?
-    private let alertIDs: AlertIdentifiers
-    private let gateway: String
-    private let delivery: Delivery
-    private let sequences: SequenceStore
-    /// Snapshots asked for by the main thread, taken between cycles.
+    let alertIDs: AlertIdentifiers
+    let gateway: String
+    let delivery: Delivery
+    let sequences: SequenceStore
+    /// A snapshot writer handed over by the main thread, written into between cycles; `snapshotDone` is set once
+    /// the bus thread has written its channels.
     private let snapshotRequested = Atomic<Bool>(false)
-    private let snapshotResult = Mutex<[ChannelSnapshot]?>(nil)
+    private let pendingSnapshot = Mutex<SnapshotWriter?>(nil)
+    private let snapshotDone = Atomic<Bool>(false)
+    /// Integrity baselines (parameter watches, identities), persisted in the state directory.
+    let integrity: IntegrityStore?
 
     init(name: String, connection: ModbusConnection, devices: [DeviceRuntime], turnaround: Duration = .zero,
          publisher: Publisher, delivery: Delivery, sequences: SequenceStore, alertIDs: AlertIdentifiers,
-         gateway: String, logger: Logger, stop: StopSignal) {
+         gateway: String, logger: Logger, stop: StopSignal, integrity: IntegrityStore? = nil) {
         self.name = name
         self.connection = connection
         self.devices = devices
@@ -43,10 +47,18 @@ final class BusWorker: @unchecked Sendable {
         self.gateway = gateway
         self.logger = logger
         self.stop = stop
+        self.integrity = integrity
         for device in devices {
             device.onAlert = { [unowned self, unowned device] channel, event in
                 self.publishAlert(event, device: device, channel: channel)
             }
+            device.onRecord = { [unowned self, unowned device] record, topic in
+                self.publish(record, device: device, topic: topic)
+            }
+            device.onNote = { [unowned self, unowned device] note in
+                self.logger.info("\(note)", metadata: ["device": "\(device.definition.id)"])
+            }
+            self.restoreIntegrity(device)
         }
     }
 
@@ -54,11 +66,18 @@ final class BusWorker: @unchecked Sendable {
     /// (emptied on close).
     private func publishAlert(_ event: AlertEvent, device: DeviceRuntime, channel index: Int) {
         let channel = device.definition.channels[index]
+        self.publish(AlertRecord(event, channel: channel.id, unit: channel.unit), device: device,
+                     topic: device.channels[index].alertTopics[event.kind.index])
+    }
+
+    /// One alert event: to `<prefix>/<gateway>/alerts` through the spool, and as the retained state of the
+    /// alert's own topic (emptied on close).
+    func publish(_ record: AlertRecord, device: DeviceRuntime, topic: String) {
         let id = AlertIdentifiers.text(self.alertIDs.next())
         self.sequences.raise("alert-id-ms", to: UInt64(self.alertIDs.lastMillisecond))
         let seq = self.sequences.take("alerts")
-        let payload = AlertPayload.build(event, id: id, seq: seq, gateway: self.gateway, device: device.definition.id,
-                                         channel: channel.id, unit: channel.unit, nowWall: WallClock.nowMilliseconds())
+        let payload = AlertPayload.build(record, id: id, seq: seq, gateway: self.gateway, device: device.definition.id,
+                                         nowWall: WallClock.nowMilliseconds())
         do {
             try payload.withUnsafeBytes { bytes in
                 try Result { () throws(SpoolError) in
@@ -69,17 +88,19 @@ final class BusWorker: @unchecked Sendable {
         } catch {
             self.logger.error("alert not spooled", metadata: ["error": "\(error)", "alert": "\(id)"])
         }
-        let topic = device.channels[index].alertTopics[event.kind.index]
-        if event.transition == .close {
+        if record.transition == .close {
             self.publisher.clearRetained(topic: topic)
         } else {
             self.publisher.publishRetained(topic: topic, payload: payload)
         }
-        let metadata: Logger.Metadata = [
-            "device": "\(device.definition.id)", "channel": "\(channel.id)", "rule": "\(event.kind.rawValue)",
-            "level": "\(event.severity.rawValue)", "value": "\(event.value)",
+        var metadata: Logger.Metadata = [
+            "device": "\(device.definition.id)", "rule": "\(record.rule)", "level": "\(record.severity.rawValue)",
         ]
-        switch event.transition {
+        if let channel = record.channel { metadata["channel"] = "\(channel)" }
+        if !record.value.isNaN { metadata["value"] = "\(record.value)" }
+        if !record.attack.isEmpty { metadata["attack"] = "\(record.attack.map(\.id).joined(separator: ","))" }
+        if record.ruleType == "integrity" || record.ruleType == "availability" { metadata["msg"] = "\(record.message)" }
+        switch record.transition {
         case .open: self.logger.warning("alert open", metadata: metadata)
         case .update: self.logger.info("alert update", metadata: metadata)
         case .close: self.logger.info("alert close", metadata: metadata)
@@ -100,16 +121,24 @@ final class BusWorker: @unchecked Sendable {
             while self.connection.isConnected, !self.stop.isFired, let (device, group) = self.nextDueGroup() {
                 self.cycle(device, group: group)
                 self.publishDueSummaries()
+                self.readDueIdentities()
+                self.saveIntegrityIfDirty(device)
             }
+            self.readDueIdentities()
             self.publishDueSummaries()
-            if self.snapshotRequested.exchange(false, ordering: .acquiringAndReleasing) {
-                let taken = self.takeSnapshot()
-                self.snapshotResult.withLock { $0 = taken }
+            if self.snapshotRequested.exchange(false, ordering: .acquiringAndReleasing),
+               let writer = self.pendingSnapshot.withLock({ p -> SnapshotWriter? in defer { p = nil }; return p })
+            {
+                for device in self.devices { ChannelSnapshot.write(device, into: writer) }
+                self.snapshotDone.store(true, ordering: .releasing)
             }
             var wake = Int64.max
             for device in self.devices {
                 wake = min(wake, device.nextSummary)
-                if self.connection.isConnected { wake = min(wake, device.nextDue) }
+                if self.connection.isConnected {
+                    wake = min(wake, device.nextDue)
+                    if device.definition.identity { wake = min(wake, device.identityDue) }
+                }
             }
             if !self.connection.isConnected { wake = min(wake, self.reconnectAt) }
             self.stop.wait(untilMonotonic: wake)
@@ -146,8 +175,10 @@ final class BusWorker: @unchecked Sendable {
             if pause > 0 { self.stop.wait(nanoseconds: pause) }
         } catch {
             let delay = self.backoff.next()
-            self.reconnectAt = MonotonicClock.now() + delay
+            let now = MonotonicClock.now()
+            self.reconnectAt = now + delay
             for device in self.devices {
+                device.recordLink(.unanswered, now: now)
                 self.setStatus(device, .offline, error: "\(error)", retryIn: delay)
             }
         }
@@ -247,24 +278,27 @@ final class BusWorker: @unchecked Sendable {
         }
     }
 
-    /// Asks the bus thread for a snapshot of its channels (taken between two cycles) and waits up to
-    /// `timeoutNanoseconds` for it; once the thread has stopped, takes it directly.
-    func snapshot(timeoutNanoseconds: Int64) -> [ChannelSnapshot]? {
-        guard self.thread != nil, !self.stop.isFired else { return self.takeSnapshot() }
-        self.snapshotResult.withLock { $0 = nil }
+    /// Writes the bus's channels into `writer`: on the bus thread between two cycles while it runs (waiting up to
+    /// `timeoutNanoseconds` for it to take the request), directly once it has stopped. Returns false when the
+    /// bus did not take the request in time (its channels are then missing from the snapshot).
+    func snapshot(into writer: SnapshotWriter, timeoutNanoseconds: Int64) -> Bool {
+        guard self.thread != nil, !self.stop.isFired else {
+            for device in self.devices { ChannelSnapshot.write(device, into: writer) }
+            return true
+        }
+        self.snapshotDone.store(false, ordering: .releasing)
+        self.pendingSnapshot.withLock { $0 = writer }
         self.snapshotRequested.store(true, ordering: .releasing)
         let deadline = MonotonicClock.now() + timeoutNanoseconds
         while MonotonicClock.now() < deadline {
-            if let taken = self.snapshotResult.withLock({ r -> [ChannelSnapshot]? in defer { r = nil }; return r }) {
-                return taken
-            }
-            MonotonicClock.sleep(seconds: 0.01)
+            if self.snapshotDone.load(ordering: .acquiring) { return true }
+            MonotonicClock.sleep(seconds: 0.005)
         }
-        return nil
-    }
-
-    private func takeSnapshot() -> [ChannelSnapshot] {
-        self.devices.flatMap { ChannelSnapshot.take($0) }
+        // Withdraw the request; if the bus thread already took the writer, let it finish (it is quick).
+        let withdrawn = self.pendingSnapshot.withLock { p -> Bool in defer { p = nil }; return p != nil }
+        if withdrawn { return false }
+        while !self.snapshotDone.load(ordering: .acquiring) { MonotonicClock.sleep(seconds: 0.001) }
+        return true
     }
 
     /// The devices, for handing their channel state to a reloaded board (only once the thread has stopped).

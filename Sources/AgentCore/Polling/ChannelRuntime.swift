@@ -33,8 +33,15 @@ struct ChannelRuntime {
     var maxScore = 0.0
     /// Alert topics by detector index (empty for detectors the channel does not have).
     let alertTopics: [String]
+    /// Integrity role, its watch and the retained topic of its alert (`.../<channel>/alert/<role>`).
+    let role: ChannelRole?
+    var parameter = ParameterWatch()
+    /// The baseline as text, for string channels (their samples are hashes).
+    var baselineText: String?
+    let roleTopic: String
 
-    init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false, alertTopic: (DetectorKind) -> String = { _ in "" }) {
+    init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false,
+         alertTopic: (DetectorKind) -> String = { _ in "" }, roleTopic: (ChannelRole?) -> String = { _ in "" }) {
         self.id = definition.id
         self.unit = definition.unit
         self.codec = definition.codec
@@ -47,6 +54,8 @@ struct ChannelRuntime {
             ? nil : DetectorBank(definition.detectors, window: definition.window)
         let kinds = definition.detectors.kinds
         self.alertTopics = DetectorKind.allCases.map { kinds.contains($0) ? alertTopic($0) : "" }
+        self.role = definition.role
+        self.roleTopic = roleTopic(definition.role)
         self.keepsWords = !definition.table.holdsBits && (captureRaw || definition.type == .string)
         self.lastWords = .allocate(capacity: self.keepsWords ? definition.width : 0)
         self.lastWords.initialize(repeating: 0)
@@ -72,5 +81,9 @@ struct ChannelRuntime {
         self.maxScore = other.maxScore
         self.lastGood = other.lastGood
         self.lastValue = other.lastValue
+        if self.role == other.role {
+            self.parameter = other.parameter
+            self.baselineText = other.baselineText
+        }
     }
 }

@@ -34,6 +34,33 @@ final class DeviceRuntime {
     var lastRequestEnd: Int64 = 0
     /// Receives the alert events of the channels (channel index, event); set by the bus.
     var onAlert: ((Int, AlertEvent) -> Void)?
+    /// Integrity and link alerts (parameter changes, link shifts), with the retained topic of each.
+    var onRecord: ((AlertRecord, String) -> Void)?
+    /// Notes for the log (baselines taken or moved in maintenance).
+    var onNote: ((String) -> Void)?
+
+    /// Maintenance windows, and whether now is in one (re-evaluated at most once a second).
+    let maintenance: [MaintenanceWindow]
+    private(set) var inMaintenance = false
+    private var maintenanceCheckedSecond: Int64 = -1
+    /// A role channel's watch moved: the integrity store needs writing.
+    var integrityDirty = false
+    /// Link baselines, and their event buffer (3 slots allocated here).
+    var link: LinkWatch?
+    var linkEvents = [LinkWatch.Event](repeating: LinkWatch.Event(metric: .latency, opened: false, value: 0, baseline: 0),
+                                       count: 3)
+    let linkTopics: [String]
+    /// Identity: the watch, the next read (monotonic), and which reads the device refused.
+    var identity = IdentityWatch()
+    var identityDue: Int64 = 0
+    var serverIDUnsupported = false
+    var deviceIdentificationUnsupported = false
+    /// An identity alert is open (published), so an accepted change must close it.
+    var identityAlertOpen = false
+    let identityTopic: String
+    let identityAlertTopics: (identity: String, mode: String)
+    /// The last identity payload published (retained), to publish only changes.
+    var publishedIdentity: [UInt8] = []
 
     let timeout: Int64
     let pauseBetweenRequests: Int64
@@ -51,9 +78,11 @@ final class DeviceRuntime {
             for request in group.requests { for c in request.channels { groupOf[c] = g } }
         }
         self.channels = definition.channels.indices.map { i in
-            ChannelRuntime(definition.channels[i], group: groupOf[i], captureRaw: captureRaw) { kind in
+            ChannelRuntime(definition.channels[i], group: groupOf[i], captureRaw: captureRaw, alertTopic: { kind in
                 topics.alert(device: definition.id, channel: definition.channels[i].id, detector: kind.rawValue)
-            }
+            }, roleTopic: { role in
+                role.map { topics.alert(device: definition.id, channel: definition.channels[i].id, detector: $0.rawValue) } ?? ""
+            })
         }
         let capacities = RingLayout.timestampCapacities(definition, plan: plan)
         self.groups = plan.groups.indices.map {
@@ -76,6 +105,63 @@ final class DeviceRuntime {
         let now = MonotonicClock.now()
         self.nextSummary = now + self.summaryInterval
         self.intervalStartWall = WallClock.nowMilliseconds()
+        self.maintenance = definition.maintenance
+        self.link = definition.link.enabled ? LinkWatch(window: definition.link.window, learn: definition.link.learn) : nil
+        self.linkTopics = LinkWatch.Metric.allCases.map {
+            topics.deviceAlert(device: definition.id, rule: Self.linkRule($0))
+        }
+        self.identityTopic = topics.identity(definition.id)
+        self.identityAlertTopics = (topics.deviceAlert(device: definition.id, rule: "identity"),
+                                    topics.deviceAlert(device: definition.id, rule: "mode"))
+    }
+
+    /// Takes over the device-level watches of the runtime this one replaces (reload): identity and its open
+    /// alerts, and the link baselines when the link settings did not change.
+    func adoptDeviceState(_ old: DeviceRuntime) {
+        if self.definition.identity && old.definition.identity {
+            self.identity = old.identity
+            self.identityAlertOpen = old.identityAlertOpen
+            self.publishedIdentity = old.publishedIdentity
+            self.serverIDUnsupported = old.serverIDUnsupported
+            self.deviceIdentificationUnsupported = old.deviceIdentificationUnsupported
+            self.identityDue = old.identityDue
+        }
+        if self.definition.link == old.definition.link { self.link = old.link }
+    }
+
+    static func linkRule(_ metric: LinkWatch.Metric) -> String {
+        switch metric {
+        case .latency: "latency"
+        case .timeouts: "timeouts"
+        case .exceptions: "exceptions"
+        }
+    }
+
+    /// Re-evaluates whether a maintenance window is open (local time), at most once a second.
+    func updateMaintenance(nowWallMilliseconds: Int64) {
+        guard !self.maintenance.isEmpty else { return }
+        let second = nowWallMilliseconds / 1000
+        guard second != self.maintenanceCheckedSecond else { return }
+        self.maintenanceCheckedSecond = second
+        let c = LocalClock.civil(unixSeconds: second)
+        let now = LocalTime(year: c.year, month: c.month, day: c.day, weekday: c.weekday, hour: c.hour, minute: c.minute)
+        let open = self.maintenance.contains { $0.contains(now) }
+        if open != self.inMaintenance {
+            self.inMaintenance = open
+            self.onNote?(open ? "maintenance window open: parameter and identity changes are accepted"
+                              : "maintenance window closed: parameter and identity changes alert again")
+        }
+    }
+
+    /// Feeds the link watch one transaction's outcome; publishes the window's events.
+    func recordLink(_ outcome: LinkWatch.Outcome, now: Int64) {
+        guard self.link != nil else { return }
+        let n = self.link!.record(outcome, now: now, into: &self.linkEvents)
+        guard n > 0, let onRecord = self.onRecord else { return }
+        for i in 0..<n {
+            let e = self.linkEvents[i]
+            onRecord(LinkAlerts.record(e, device: self.definition.id), self.linkTopics[e.metric.rawValue])
+        }
     }
 
     deinit {
@@ -110,6 +196,7 @@ final class DeviceRuntime {
     /// and returns false when the agent is stopping.
     func poll(group g: Int, on connection: ModbusConnection, waitForBus: (Int64) -> Bool) -> CycleResult {
         var result = CycleResult()
+        self.updateMaintenance(nowWallMilliseconds: WallClock.nowMilliseconds())
         connection.setUnit(self.definition.unit)
         connection.setTimeout(nanoseconds: self.timeout)
         self.counters.polls += 1
@@ -132,11 +219,17 @@ final class DeviceRuntime {
                     try self.read(request, on: connection)
                     self.lastRequestEnd = MonotonicClock.now()
                     self.latency.add(milliseconds: Double(self.lastRequestEnd - start) / 1e6)
+                    self.recordLink(.answered(rttNanoseconds: self.lastRequestEnd - start), now: self.lastRequestEnd)
                     lastError = nil
                     break
                 } catch {
                     self.lastRequestEnd = MonotonicClock.now()
                     lastError = error
+                    if case .exception(let e) = error.kind, e != .gatewayPathUnavailable, e != .gatewayTargetFailedToRespond {
+                        self.recordLink(.exception(rttNanoseconds: self.lastRequestEnd - start), now: self.lastRequestEnd)
+                    } else {
+                        self.recordLink(.unanswered, now: self.lastRequestEnd)
+                    }
                     var retryable = false
                     switch error.kind {
                     case .timedOut:
@@ -215,8 +308,61 @@ final class DeviceRuntime {
             if !value.isNaN {
                 self.channels[index].lastGood = self.lastRequestEnd
                 self.channels[index].lastValue = value
+                if let role = self.channels[index].role { self.watchParameter(index, value, role: role) }
             }
         }
+    }
+
+    /// Steps a role channel's parameter watch; turns its events into alerts (allocation only then).
+    private func watchParameter(_ index: Int, _ value: Double, role: ChannelRole) {
+        let hadBaseline = self.channels[index].parameter.baseline != nil
+        let event = self.channels[index].parameter.observe(value, inMaintenance: self.inMaintenance)
+        if hadBaseline && event == nil { return }  // the per-sample path: nothing to report
+        let channel = self.channels[index]
+        let isString = channel.isString
+        func text(_ v: Double) -> String {
+            if isString { return v.bitPattern == value.bitPattern ? channel.codec.text(UnsafeBufferPointer(channel.lastWords)) : (channel.baselineText ?? "?") }
+            return NumberText.short(v) + (channel.unit.isEmpty ? "" : " \(channel.unit)")
+        }
+        if !hadBaseline {
+            self.integrityDirty = true
+            if isString { self.channels[index].baselineText = text(value) }
+            return
+        }
+        guard let event else { return }
+        self.integrityDirty = true
+        let (severity, attack) = AlertRecord.techniques(of: role)
+        var record = AlertRecord(transition: .open, severity: severity, rule: role.rawValue, ruleType: "integrity",
+                                 channel: channel.id, message: "", attack: attack)
+        record.unit = channel.unit
+        let name = "\(channel.id) (\(role.rawValue))"
+        switch event {
+        case .changed(let from, let to, let first):
+            record.transition = first ? .open : .update
+            record.value = isString ? .nan : to
+            record.expected = isString ? .nan : from
+            let fromText = isString ? (channel.baselineText ?? "?") : text(from)
+            let toText = text(to)
+            if isString { record.changes = [("value", fromText, toText)] }
+            record.message = "\(name) changed from \(fromText) to \(toText) outside a maintenance window"
+        case .restored(let v):
+            record.transition = .close
+            record.value = isString ? .nan : v
+            record.message = "\(name) is back at its baseline \(isString ? (channel.baselineText ?? "?") : text(v))"
+        case .accepted(let from, let to):
+            record.transition = .close
+            record.value = isString ? .nan : to
+            record.expected = isString ? .nan : from
+            let toText = text(to)
+            if isString { self.channels[index].baselineText = toText }
+            record.message = "\(name) change to \(toText) accepted in a maintenance window (new baseline)"
+        case .rebaselined(_, let to):
+            let toText = text(to)
+            if isString { self.channels[index].baselineText = toText }
+            self.onNote?("\(name) set to \(toText) in a maintenance window: new baseline")
+            return
+        }
+        self.onRecord?(record, channel.roleTopic)
     }
 
     private func markFailed(group g: Int, request r: Int) {

@@ -9,6 +9,7 @@ public final class DetectorBank: @unchecked Sendable {
     @exclusivity(unchecked) private var rate: RateDetector?
     private let core: StatisticalCore?
     @exclusivity(unchecked) private var flatline: FlatlineDetector?
+    private let spoof: SpoofDetector?
     /// One tracker per detector kind (unused for kinds not configured), with each kind's warm-up and severity.
     private let trackers: UnsafeMutableBufferPointer<AlertTracker>
     private let configured: [Bool]
@@ -33,6 +34,7 @@ public final class DetectorBank: @unchecked Sendable {
         self.range = configuration.range.map { RangeDetector($0.parameters) }
         self.rate = configuration.rate.map { RateDetector($0.parameters) }
         self.flatline = configuration.flatline.map { FlatlineDetector($0.parameters) }
+        self.spoof = configuration.spoof.map { SpoofDetector($0.parameters, history: window) }
         var parameters = StatisticalParameters()
         if let spike = configuration.spike?.parameters {
             parameters.spikeWindow = spike.window
@@ -54,6 +56,7 @@ public final class DetectorBank: @unchecked Sendable {
             configuration.range.map { ($0.policy, $0.warmup) }, configuration.rate.map { ($0.policy, $0.warmup) },
             configuration.spike.map { ($0.policy, $0.warmup) }, configuration.shift.map { ($0.policy, $0.warmup) },
             configuration.flatline.map { ($0.policy, $0.warmup) }, configuration.score.map { ($0.policy, $0.warmup) },
+            configuration.spoof.map { ($0.policy, $0.warmup) },
         ]
         self.trackers = .allocate(capacity: policies.count)
         for (i, p) in policies.enumerated() {
@@ -121,6 +124,10 @@ public final class DetectorBank: @unchecked Sendable {
         if self.flatline != nil {
             let v = self.flatline!.update(x, at: t)
             self.step(.flatline, v, clear: !v.active, x, t)
+        }
+        if let spoof = self.spoof {
+            let v = spoof.update(x)
+            self.step(.spoof, v, clear: !v.active, x, t)
         }
         return self.eventCount
     }

@@ -6,6 +6,7 @@ public struct DetectorBankConfiguration: Sendable, Hashable {
     public var shift: DetectorSetting<ShiftDetector.Parameters>?
     public var flatline: DetectorSetting<FlatlineDetector.Parameters>?
     public var score: DetectorSetting<ScoreDetector.Parameters>?
+    public var spoof: DetectorSetting<SpoofDetector.Parameters>?
     /// The signal's period in seconds, when the channel declares one (seasonal baseline).
     public var period: Double?
 
@@ -35,7 +36,7 @@ public struct DetectorBankConfiguration: Sendable, Hashable {
 
     public static func defaultSeverity(_ kind: DetectorKind) -> Severity {
         switch kind {
-        case .range, .flatline: .high
+        case .range, .flatline, .spoof: .high
         case .rate, .spike, .shift, .score: .medium
         }
     }
@@ -52,6 +53,7 @@ public struct DetectorBankConfiguration: Sendable, Hashable {
         if self.shift != nil { kinds.append(.shift) }
         if self.flatline != nil { kinds.append(.flatline) }
         if self.score != nil { kinds.append(.score) }
+        if self.spoof != nil { kinds.append(.spoof) }
         return kinds
     }
 

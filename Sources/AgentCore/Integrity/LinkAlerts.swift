@@ -1,0 +1,43 @@
+import Detectors
+
+/// The alert records of link watch events.
+enum LinkAlerts {
+    static func record(_ e: LinkWatch.Event, device: String) -> AlertRecord {
+        let rule = DeviceRuntime.linkRule(e.metric)
+        let severity: Severity
+        let attack: [AttackTechnique]
+        let what: String
+        let value: String
+        let baseline: String
+        switch e.metric {
+        case .latency:
+            severity = .medium
+            attack = [.adversaryInTheMiddle, .denialOfService]
+            what = "round-trip time"
+            value = "\(NumberText.short(e.value)) ms"
+            baseline = "\(NumberText.short(e.baseline)) ms"
+        case .timeouts:
+            severity = .high
+            attack = [.denialOfService, .lossOfAvailability]
+            what = "share of unanswered requests"
+            value = "\(NumberText.short(e.value * 100)) %"
+            baseline = "\(NumberText.short(e.baseline * 100)) %"
+        case .exceptions:
+            severity = .medium
+            attack = [.denialOfService, .adversaryInTheMiddle]
+            what = "share of requests answered with an exception"
+            value = "\(NumberText.short(e.value * 100)) %"
+            baseline = "\(NumberText.short(e.baseline * 100)) %"
+        }
+        var r = AlertRecord(transition: e.opened ? .open : .close, severity: severity, rule: rule,
+                            ruleType: "availability", channel: nil,
+                            message: e.opened ? "\(device): \(what) rose to \(value) (baseline \(baseline))"
+                                : "\(device): \(what) back to \(value) (baseline \(baseline))",
+                            attack: attack)
+        r.value = e.value
+        r.expected = e.baseline
+        r.unit = e.metric == .latency ? "ms" : "ratio"
+        r.metric = rule
+        return r
+    }
+}
