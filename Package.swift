@@ -8,10 +8,12 @@ let package = Package(
     name: "otsentry",
     products: [
         .executable(name: "otsentry", targets: ["otsentry"]),
-        // For the benchmark package under Benchmarks/ (not a public API).
+        // For the benchmark and fuzzing packages under Benchmarks/ and Fuzz/ (not a public API).
         .library(name: "AgentCore", targets: ["AgentCore"]),
         .library(name: "Detectors", targets: ["Detectors"]),
         .library(name: "BoardFile", targets: ["BoardFile"]),
+        .library(name: "Registers", targets: ["Registers"]),
+        .library(name: "Modbus", targets: ["Modbus"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,5 +1,10 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
+
+// The main package is a path dependency; its identity is its directory's name, whatever the clone is called.
+let main = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent.lowercased()
 
 // Benchmarks live in their own package so that the agent's build and tests never pay for them.
 //   swift package --package-path Benchmarks benchmark                        run them
@@ -16,7 +21,7 @@ let package = Package(
         .executableTarget(
             name: "DetectorBenchmarks",
             dependencies: [
-                .product(name: "Detectors", package: "main"),
+                .product(name: "Detectors", package: main),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/DetectorBenchmarks",
@@ -26,8 +31,8 @@ let package = Package(
         .executableTarget(
             name: "PollThroughput",
             dependencies: [
-                .product(name: "AgentCore", package: "main"),
-                .product(name: "BoardFile", package: "main"),
+                .product(name: "AgentCore", package: main),
+                .product(name: "BoardFile", package: main),
             ]
         ),
     ]
