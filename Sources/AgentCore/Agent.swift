@@ -111,6 +111,7 @@ public final class Agent {
         var lastStatus = MonotonicClock.now()
         var lastPersist = MonotonicClock.now()
         var lastSnapshot = MonotonicClock.now()
+        var lastTrim = MonotonicClock.now()
         var lastDropped = 0
         while true {
             if let sig = SignalWaiter.wait(timeoutNanoseconds: 1_000_000_000) {
@@ -122,6 +123,10 @@ public final class Agent {
                 break
             }
             let now = MonotonicClock.now()
+            if now - lastTrim >= 60_000_000_000 {
+                HeapTrim.now()
+                lastTrim = now
+            }
             if now - lastPersist >= 5_000_000_000 {
                 self.sequences.persist()
                 lastPersist = now

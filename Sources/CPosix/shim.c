@@ -35,3 +35,6 @@ int cposix_timed_join(pthread_t thread, int64_t timeout_ns) {
     if (ts.tv_nsec >= 1000000000) { ts.tv_sec += 1; ts.tv_nsec -= 1000000000; }
     return pthread_timedjoin_np(thread, NULL, &ts);
 }
+
+#include <malloc.h>
+int cposix_heap_trim(void) { return malloc_trim(0); }

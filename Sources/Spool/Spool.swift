@@ -432,7 +432,7 @@ public final class Spool {
             let path = self.path(number)
             let bytes: [UInt8]
             do {
-                bytes = try FileReader.read(path, limit: Int.max)
+                bytes = try FileReader.read(path, limit: 1 << 30)  // segments are far smaller; a larger file is not ours
             } catch {
                 throw SpoolError(path: path, operation: "read", message: "\(error)")
             }

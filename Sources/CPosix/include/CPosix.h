@@ -16,4 +16,6 @@ void cposix_set_thread_name(const char *name);
 #include <pthread.h>
 /* pthread_timedjoin_np with a relative timeout; 0 when joined, ETIMEDOUT when not yet. */
 int cposix_timed_join(pthread_t thread, int64_t timeout_ns);
+/* malloc_trim(0): returns freed heap pages to the kernel; 1 when memory was released. */
+int cposix_heap_trim(void);
 #endif

@@ -1,0 +1,9 @@
+import CPosix
+
+/// Returns freed heap memory to the kernel (`malloc_trim`): glibc keeps freed chunks, including whole pages inside
+/// its per-thread arenas, so a long-running agent's resident memory would otherwise creep with fragmentation
+/// after bursts (a broker outage's backlog, a snapshot). Cheap; called once a minute by the agent.
+public enum HeapTrim {
+    @discardableResult
+    public static func now() -> Bool { cposix_heap_trim() != 0 }
+}
