@@ -43,8 +43,9 @@ final class StatisticalCore: @unchecked Sendable {
         self.declaredPeriod = declaredPeriod
         self.seasonal = SeasonalBaseline(window: window, parameters: parameters)
         self.spike = SpikeModel(parameters: parameters)
-        self.spikeCalibration = TailCalibrator(parameters: parameters)
-        self.shiftCalibration = TailCalibrator(parameters: parameters, decluster: true)
+        self.spikeCalibration = TailCalibrator(parameters: parameters, minBeta: parameters.calibrationMinBeta)
+        self.shiftCalibration = TailCalibrator(parameters: parameters, decluster: true,
+                                               minBeta: parameters.calibrationMinBetaShift)
     }
 
     func update(_ x: Double, at t: Double) -> Output {

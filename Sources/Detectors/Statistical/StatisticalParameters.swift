@@ -39,6 +39,12 @@ public struct StatisticalParameters: Sendable, Hashable {
     public var calibrationAlpha = 0.02
     /// At least this many tail values in the fit.
     public var calibrationMinTail = 5
+    /// Smallest tail scale β, in the statistic's units (|z|, CUSUM). Without it a statistic with ties at the top
+    /// (a quantised signal: a few register counts of noise) has β ≈ 0, and any value just above its largest seen
+    /// so far looks infinitely surprising.
+    public var calibrationMinBeta = 0.1
+    /// The same for the CUSUM's tail.
+    public var calibrationMinBetaShift = 0.5
 
     /// Samples before any statistical detector may fire (and the shortest calibration history).
     public var warmup = 100

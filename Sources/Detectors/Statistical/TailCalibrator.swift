@@ -22,6 +22,7 @@ final class TailCalibrator: @unchecked Sendable {
     private let alpha: Double
     private let minTail: Int
     private let minHistory: Int
+    private let minBeta: Double
     private let decluster: Bool
     @exclusivity(unchecked) private var inExcursion = false
     @exclusivity(unchecked) private var excursionMax = 0.0
@@ -31,7 +32,7 @@ final class TailCalibrator: @unchecked Sendable {
     @exclusivity(unchecked) private var logKey = (-1, -1)
     @exclusivity(unchecked) private var logValue = 0.0
 
-    init(parameters p: StatisticalParameters, decluster: Bool = false) {
+    init(parameters p: StatisticalParameters, decluster: Bool = false, minBeta: Double = 0) {
         self.decluster = decluster
         self.capacity = p.calibrationHistory
         self.history = .allocate(capacity: self.capacity)
@@ -44,6 +45,7 @@ final class TailCalibrator: @unchecked Sendable {
         self.alpha = p.calibrationAlpha
         self.minTail = p.calibrationMinTail
         self.minHistory = p.warmup
+        self.minBeta = minBeta
     }
 
     deinit {
@@ -71,7 +73,10 @@ final class TailCalibrator: @unchecked Sendable {
             var sum = 0.0
             for j in 0..<nt { sum += self.topValues[j] }
             var beta = sum / Double(nt) - q
-            let floor = 1e-12 * (abs(q) + 1e-300)
+            // An absolute floor on β (in the statistic's units): with ties at the top of the history (a quantised
+            // signal), the fitted β ≈ 0 would make any value just above the largest seen so far look infinitely
+            // surprising.
+            let floor = max(1e-12 * (abs(q) + 1e-300), self.minBeta)
             if beta < floor { beta = floor }
             if self.logKey != (n, nt) {
                 self.logKey = (n, nt)
