@@ -8,7 +8,7 @@ memory (VmRSS) sampled every 10 s: at 1 minute, the maximum after it, the last, 
 
     python3 Benchmarks/soak/soak.py [DURATION_SECONDS] [BOUNCE_EVERY_SECONDS]
 """
-import json, os, signal, socket, subprocess, sys, tempfile, threading, time
+import json, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 duration = int(sys.argv[1]) if len(sys.argv) > 1 else 3600
@@ -33,7 +33,9 @@ def wait_port(port, seconds=10):
 work = tempfile.mkdtemp(prefix="otsentry-soak-")
 build = os.path.join(root, ".build")
 subprocess.run(["swift", "build", "-c", "release", "--product", "otsentry"], cwd=root, check=True)
-agent_bin = os.path.join(build, "release", "otsentry")
+# A private copy: a rebuild during the hour must not replace the running binary.
+agent_bin = os.path.join(work, "otsentry")
+shutil.copy2(os.path.join(build, "release", "otsentry"), agent_bin)
 server_bin = os.path.join(build, "bench", "bench_server")
 os.makedirs(os.path.dirname(server_bin), exist_ok=True)
 cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "libmodbus"], capture_output=True, text=True).stdout.split()

@@ -108,6 +108,11 @@ public final class Agent {
         }
         self.delivery.start()
         for worker in self.workers { worker.start() }
+        // systemd (Type=notify): ready once polling runs; the watchdog is fed from this loop only while every bus
+        // thread makes progress, so a stuck agent is restarted (Restart=on-failure).
+        let notifier = ServiceNotifier()
+        notifier.send("READY=1\nSTATUS=polling \(self.board.devices.count) devices")
+        var stuckReported = false
         var lastStatus = MonotonicClock.now()
         var lastPersist = MonotonicClock.now()
         var lastSnapshot = MonotonicClock.now()
@@ -116,13 +121,30 @@ public final class Agent {
         while true {
             if let sig = SignalWaiter.wait(timeoutNanoseconds: 1_000_000_000) {
                 if sig == SIGHUP {
+                    notifier.send("RELOADING=1")
                     self.reload()
+                    notifier.send("READY=1\nSTATUS=polling \(self.board.devices.count) devices")
                     continue
                 }
                 self.logger.info("stopping", metadata: ["signal": "\(SignalWaiter.name(sig))"])
+                notifier.send("STOPPING=1")
                 break
             }
             let now = MonotonicClock.now()
+            if notifier.watchdogNanoseconds > 0 {
+                if let stuck = self.workers.first(where: { $0.stall(now: now) != nil }) {
+                    if !stuckReported {
+                        let seconds = (stuck.stall(now: now) ?? 0) / 1_000_000_000
+                        self.logger.error("a bus thread is stuck; the watchdog is no longer fed so that the service manager restarts the agent", metadata: [
+                            "bus": "\(stuck.name)", "stuck_for": "\(seconds)s",
+                        ])
+                        stuckReported = true
+                    }
+                } else {
+                    notifier.send("WATCHDOG=1")
+                    stuckReported = false
+                }
+            }
             if now - lastTrim >= 60_000_000_000 {
                 HeapTrim.now()
                 lastTrim = now

@@ -32,6 +32,12 @@ final class BusWorker: @unchecked Sendable {
     private let snapshotDone = Atomic<Bool>(false)
     /// Integrity baselines (parameter watches, identities), persisted in the state directory.
     let integrity: IntegrityStore?
+    /// Liveness, for the service watchdog: when the thread last made progress (a cycle, a connect, a wake-up) and
+    /// whether it is asleep until its next due time. Awake without progress for longer than `stallLimit` means
+    /// stuck (the longest legitimate stretch is one poll cycle of requests that all time out).
+    private let progressAt = Atomic<Int64>(MonotonicClock.now())
+    private let asleep = Atomic<Bool>(false)
+    let stallLimit: Int64
 
     init(name: String, connection: ModbusConnection, devices: [DeviceRuntime], turnaround: Duration = .zero,
          publisher: Publisher, delivery: Delivery, sequences: SequenceStore, alertIDs: AlertIdentifiers,
@@ -48,6 +54,7 @@ final class BusWorker: @unchecked Sendable {
         self.logger = logger
         self.stop = stop
         self.integrity = integrity
+        self.stallLimit = Self.stallLimit(devices)
         for device in devices {
             device.onAlert = { [unowned self, unowned device] channel, event in
                 self.publishAlert(event, device: device, channel: channel)
@@ -115,10 +122,12 @@ final class BusWorker: @unchecked Sendable {
 
     private func run() {
         while !self.stop.isFired {
+            self.progressAt.store(MonotonicClock.now(), ordering: .releasing)
             if !self.connection.isConnected && MonotonicClock.now() >= self.reconnectAt {
                 self.connect()
             }
             while self.connection.isConnected, !self.stop.isFired, let (device, group) = self.nextDueGroup() {
+                self.progressAt.store(MonotonicClock.now(), ordering: .releasing)
                 self.cycle(device, group: group)
                 self.publishDueSummaries()
                 self.readDueIdentities()
@@ -141,9 +150,33 @@ final class BusWorker: @unchecked Sendable {
                 }
             }
             if !self.connection.isConnected { wake = min(wake, self.reconnectAt) }
+            self.asleep.store(true, ordering: .releasing)
             self.stop.wait(untilMonotonic: wake)
+            self.asleep.store(false, ordering: .releasing)
         }
         self.connection.close()
+    }
+
+    /// How long the thread has been awake without progress beyond its stall limit (nanoseconds), or nil when it
+    /// is healthy.
+    func stall(now: Int64) -> Int64? {
+        if self.asleep.load(ordering: .acquiring) { return nil }
+        let awake = now - self.progressAt.load(ordering: .acquiring)
+        return awake > self.stallLimit ? awake : nil
+    }
+
+    /// Twice the longest legitimate stretch without progress: connecting, the pause after it, and the largest
+    /// poll group with every request timing out on every retry (plus the identity reads); at least 20 s.
+    static func stallLimit(_ devices: [DeviceRuntime]) -> Int64 {
+        var longest: Int64 = 0
+        for device in devices {
+            let d = device.definition
+            let perRequest = d.timeout.nanoseconds * Int64(d.retries + 1) + device.pauseBetweenRequests
+            let requests = device.groups.map(\.requests.count).max() ?? 0
+            longest = max(longest, d.timeout.nanoseconds + device.pauseAfterConnect
+                + perRequest * Int64(requests + (d.identity ? 4 : 0)))
+        }
+        return max(20_000_000_000, 2 * longest)
     }
 
     /// The due group polled longest ago, skipping degraded devices until their retry time.
