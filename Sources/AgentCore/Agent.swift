@@ -28,6 +28,7 @@ public final class Agent {
     /// Builds everything from the board (allocating every ring and buffer now), opens the state directory and
     /// recovers the spool, and restores the detectors' learnt state from the last snapshot.
     public init(board: Board, logger: Logger) throws(AgentError) {
+        HeapTrim.tune()  // before the agent's threads start
         self.board = board
         self.logger = logger
         let state = board.persistence.resolvedStateDirectory(environment: getenv("STATE_DIRECTORY").map { String(cString: $0) })
@@ -113,6 +114,7 @@ public final class Agent {
         let notifier = ServiceNotifier()
         notifier.send("READY=1\nSTATUS=polling \(self.board.devices.count) devices")
         var stuckReported = false
+        var releaseAt = MonotonicClock.now() + 5_000_000_000
         var lastStatus = MonotonicClock.now()
         var lastPersist = MonotonicClock.now()
         var lastSnapshot = MonotonicClock.now()
@@ -123,6 +125,7 @@ public final class Agent {
                 if sig == SIGHUP {
                     notifier.send("RELOADING=1")
                     self.reload()
+                    releaseAt = MonotonicClock.now() + 5_000_000_000
                     notifier.send("READY=1\nSTATUS=polling \(self.board.devices.count) devices")
                     continue
                 }
@@ -131,6 +134,12 @@ public final class Agent {
                 break
             }
             let now = MonotonicClock.now()
+            if now >= releaseAt {
+                // Start-up (or a reload) is over: its garbage and its code pages go back to the kernel.
+                HeapTrim.now()
+                CodeRelease.now()
+                releaseAt = .max
+            }
             if notifier.watchdogNanoseconds > 0 {
                 if let stuck = self.workers.first(where: { $0.stall(now: now) != nil }) {
                     if !stuckReported {

@@ -6,4 +6,10 @@ import CPosix
 public enum HeapTrim {
     @discardableResult
     public static func now() -> Bool { cposix_heap_trim() != 0 }
+
+    /// Called once at start-up, before the threads: large blocks get their own mappings (returned to the kernel
+    /// as soon as they are freed) and at most two arenas, so that bursts (a broker outage's backlog) do not leave
+    /// resident memory behind.
+    @discardableResult
+    public static func tune() -> Bool { cposix_heap_tune() != 0 }
 }

@@ -20,8 +20,8 @@ struct CheckReportTests {
         #expect(text.contains("requests per poll cycle: 2 (3 registers, 1 bits)"))
         #expect(text.contains("fc 3 holding 10..12 (3 registers): p, t"))
         #expect(text.contains("fc 1 coil 3 (1 bit): run"))
-        // rings: 100 + 1024 + 1024 doubles, plus 1024 shared timestamps
-        #expect(text.contains("ring memory: \((100 + 1024 + 1024) * 8 + 1024 * 8) bytes"))
-        #expect(RingLayout.bytes(board) == (100 + 1024 + 1024) * 8 + 1024 * 8)
+        // rings: 100 + 1024 + 1024 samples of 4 bytes, plus 1024 shared 8-byte timestamps
+        #expect(text.contains("ring memory: \((100 + 1024 + 1024) * 4 + 1024 * 8) bytes"))
+        #expect(RingLayout.bytes(board) == (100 + 1024 + 1024) * 4 + 1024 * 8)
     }
 }

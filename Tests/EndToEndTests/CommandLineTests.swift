@@ -60,7 +60,7 @@ struct CommandLineTests {
         // Gaps of up to max_gap (10) registers are bridged; bits and bytes of registers 120 and 121 are read once.
         #expect(stdout.contains("fc 3 holding 100..121 (22 registers): hydraulic_pressure, oil_temperature, ram_position, "
                                 + "stroke_count, alarm_active, hydraulic_ready, press_mode, press_stage"))
-        #expect(stdout.contains("total: 2 devices, 18 channels, 9 requests per poll cycle, 176832 bytes preallocated for rings"))
+        #expect(stdout.contains("total: 2 devices, 18 channels, 9 requests per poll cycle, 104800 bytes preallocated for rings"))
     }
 
     @Test func versionFlag() throws {

@@ -69,8 +69,7 @@ struct ChannelSnapshot: Sendable, Hashable {
         let channel = device.channels[index]
         for i in 0..<count {
             let (t, x) = sample(i)
-            channel.ring.push(x)
-            channel.bank?.update(x, at: t + wallToMono)
+            _ = channel.record(x, at: t + wallToMono)
         }
         return count
     }

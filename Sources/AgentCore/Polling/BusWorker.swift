@@ -74,7 +74,7 @@ final class BusWorker: @unchecked Sendable {
     private func publishAlert(_ event: AlertEvent, device: DeviceRuntime, channel index: Int) {
         let channel = device.definition.channels[index]
         self.publish(AlertRecord(event, channel: channel.id, unit: channel.unit), device: device,
-                     topic: device.channels[index].alertTopics[event.kind.index])
+                     topic: device.topics.alert(device: device.definition.id, channel: channel.id, detector: event.kind.rawValue))
     }
 
     /// One alert event: to `<prefix>/<gateway>/alerts` through the spool, and as the retained state of the

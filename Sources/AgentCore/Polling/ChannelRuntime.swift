@@ -12,8 +12,9 @@ struct ChannelRuntime {
     let group: Int
     /// Samples are float32 readings (unscaled): statistics are printed at float32 precision.
     let singlePrecision: Bool
-    /// Ring of engineering values, one per cycle of its group (NaN when the read failed).
-    let ring: RingBuffer<Double>
+    /// Ring of engineering values, one per cycle of its group (NaN when the read failed), 4 bytes a sample; the
+    /// detector bank's history is this same ring (samples are stored once). Filled through ``record(_:at:)``.
+    private(set) var ring: SampleRing
     /// The last registers read: for strings (their text is built only when a summary is written), and for every
     /// register channel when the raw contents are shown (`otsentry poll`).
     let lastWords: UnsafeMutableBufferPointer<UInt16>
@@ -31,8 +32,6 @@ struct ChannelRuntime {
     var bank: DetectorBank?
     /// The highest anomaly score of the interval.
     var maxScore = 0.0
-    /// Alert topics by detector index (empty for detectors the channel does not have).
-    let alertTopics: [String]
     /// Integrity role, its watch and the retained topic of its alert (`.../<channel>/alert/<role>`).
     let role: ChannelRole?
     var parameter = ParameterWatch()
@@ -41,19 +40,18 @@ struct ChannelRuntime {
     let roleTopic: String
 
     init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false,
-         alertTopic: (DetectorKind) -> String = { _ in "" }, roleTopic: (ChannelRole?) -> String = { _ in "" }) {
+         roleTopic: (ChannelRole?) -> String = { _ in "" }) {
         self.id = definition.id
         self.unit = definition.unit
         self.codec = definition.codec
         self.scaling = definition.scaling
         self.group = group
         self.singlePrecision = definition.type == .float32 && definition.scaling.isIdentity
-        self.ring = RingBuffer(capacity: definition.window, initial: .nan)
+        let ring = SampleRing(capacity: definition.window)
+        self.ring = ring
         // Strings hash to a number that only changes; statistical detectors make no sense on them.
         self.bank = definition.detectors.isEmpty || definition.type == .string
-            ? nil : DetectorBank(definition.detectors, window: definition.window)
-        let kinds = definition.detectors.kinds
-        self.alertTopics = DetectorKind.allCases.map { kinds.contains($0) ? alertTopic($0) : "" }
+            ? nil : DetectorBank(definition.detectors, window: definition.window, history: ring)
         self.role = definition.role
         self.roleTopic = roleTopic(definition.role)
         self.keepsWords = !definition.table.holdsBits && (captureRaw || definition.type == .string)
@@ -72,10 +70,27 @@ struct ChannelRuntime {
 
     func release() { self.lastWords.deallocate() }
 
+    /// Stores one sample (NaN: the read failed) in the ring and feeds it to the detectors; returns the number of
+    /// detector events (read them from `bank.events`).
+    @inline(__always)
+    func record(_ value: Double, at t: Double) -> Int {
+        guard let bank = self.bank else {
+            self.ring.push(value)
+            return 0
+        }
+        let events = bank.update(value, at: t)
+        if bank.history !== self.ring { self.ring.push(value) }  // a window too short to share
+        return events
+    }
+
     /// Takes over another runtime's learnt state (same channel, same detectors) after a reload: ring, detectors,
     /// and the statistics of the current interval.
     mutating func adopt(_ other: ChannelRuntime) {
-        for age in stride(from: other.ring.count - 1, through: 0, by: -1) { self.ring.push(other.ring[age: age]) }
+        if other.bank != nil {
+            self.ring = other.ring  // the bank's history: both move together
+        } else {
+            for age in stride(from: other.ring.count - 1, through: 0, by: -1) { self.ring.push(other.ring[age: age]) }
+        }
         self.bank = other.bank
         self.summary = other.summary
         self.maxScore = other.maxScore

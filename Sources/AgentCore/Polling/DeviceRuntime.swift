@@ -10,6 +10,8 @@ import Registers
 final class DeviceRuntime {
     let definition: DeviceDefinition
     let plan: ReadPlan
+    /// Topic names (alert topics are built when an alert is published, not kept per channel).
+    let topics: Topics
     let statusTopic: String
     let summaryTopic: String
     var channels: [ChannelRuntime]
@@ -71,6 +73,7 @@ final class DeviceRuntime {
         self.definition = definition
         let plan = ReadPlanner.plan(definition)
         self.plan = plan
+        self.topics = topics
         self.statusTopic = topics.deviceStatus(definition.id)
         self.summaryTopic = topics.summary(definition.id)
         var groupOf = [Int](repeating: 0, count: definition.channels.count)
@@ -78,9 +81,7 @@ final class DeviceRuntime {
             for request in group.requests { for c in request.channels { groupOf[c] = g } }
         }
         self.channels = definition.channels.indices.map { i in
-            ChannelRuntime(definition.channels[i], group: groupOf[i], captureRaw: captureRaw, alertTopic: { kind in
-                topics.alert(device: definition.id, channel: definition.channels[i].id, detector: kind.rawValue)
-            }, roleTopic: { role in
+            ChannelRuntime(definition.channels[i], group: groupOf[i], captureRaw: captureRaw, roleTopic: { role in
                 role.map { topics.alert(device: definition.id, channel: definition.channels[i].id, detector: $0.rawValue) } ?? ""
             })
         }
@@ -294,12 +295,11 @@ final class DeviceRuntime {
                 }
             }
             if !value.isFinite { value = .nan }  // a NaN/Inf float from the PLC counts as no sample
-            self.channels[index].ring.push(value)
             self.channels[index].summary.add(value)
             self.channels[index].lastFailed = false
             self.channels[index].attempted = true
+            let events = self.channels[index].record(value, at: Double(self.lastRequestEnd) / 1e9)
             if let bank = self.channels[index].bank {
-                let events = bank.update(value, at: Double(self.lastRequestEnd) / 1e9)
                 if bank.lastScore > self.channels[index].maxScore { self.channels[index].maxScore = bank.lastScore }
                 if events > 0, let onAlert = self.onAlert {
                     for event in bank.events { onAlert(index, event) }
@@ -367,7 +367,7 @@ final class DeviceRuntime {
 
     private func markFailed(group g: Int, request r: Int) {
         for index in self.groups[g].requests[r].channels {
-            self.channels[index].ring.push(.nan)
+            _ = self.channels[index].record(.nan, at: 0)
             self.channels[index].lastFailed = true
             self.channels[index].attempted = true
         }

@@ -1,8 +1,8 @@
 import BoardFile
 import Detectors
 
-/// The ring memory a device preallocates: one `Double` per channel sample, plus one shared `Int64` monotonic
-/// timestamp per cycle of each poll group (as many as the largest window in the group). The agent allocates
+/// The ring memory a device preallocates: one 4-byte sample per channel sample (``SampleRing``, which the
+/// channel's detectors share), plus one shared `Int64` monotonic timestamp per cycle of each poll group (as many as the largest window in the group). The agent allocates
 /// exactly this; `otsentry check` reports it.
 public enum RingLayout {
     /// Timestamp ring capacity of each group of the plan.
@@ -14,7 +14,7 @@ public enum RingLayout {
 
     public static func bytes(_ device: DeviceDefinition) -> Int {
         let plan = ReadPlanner.plan(device)
-        return device.channels.reduce(0) { $0 + RingBuffer<Double>.storageBytes(capacity: $1.window) }
+        return device.channels.reduce(0) { $0 + SampleRing.storageBytes(capacity: $1.window) }
             + self.timestampCapacities(device, plan: plan).reduce(0) { $0 + RingBuffer<Int64>.storageBytes(capacity: $1) }
     }
 

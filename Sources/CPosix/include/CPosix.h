@@ -16,6 +16,10 @@ void cposix_set_thread_name(const char *name);
 #include <pthread.h>
 /* pthread_timedjoin_np with a relative timeout; 0 when joined, ETIMEDOUT when not yet. */
 int cposix_timed_join(pthread_t thread, int64_t timeout_ns);
+/* mallopt: blocks >= 32 KiB mapped on their own (returned when freed), at most 2 arenas; 1 when applied. */
+int cposix_heap_tune(void);
 /* malloc_trim(0): returns freed heap pages to the kernel; 1 when memory was released. */
 int cposix_heap_trim(void);
+/* madvise(MADV_PAGEOUT) over the program's code: pages only start-up ran leave the resident set. */
+int cposix_release_text(void);
 #endif

@@ -1,13 +1,19 @@
 /// The detectors of one channel and their alert lifecycles. All state is allocated in `init`; ``update(_:at:)``
 /// allocates nothing: its events land in a fixed buffer read through ``events``.
 ///
-/// NaN samples (bad reads) are skipped entirely. Each detector learns during its warm-up and raises no condition
+/// The bank keeps the channel's recent samples in ``history`` (the seasonal baseline reads them; the agent
+/// snapshots them): give it the channel's ring so that they are stored once.
+///
+/// NaN samples (bad reads) join the history, so that its ages stay aligned with time, and are otherwise skipped.
+/// Each detector learns during its warm-up and raises no condition
 /// until it has seen `warmup` samples; a detector does not learn from the samples it flags.
 public final class DetectorBank: @unchecked Sendable {
     public let configuration: DetectorBankConfiguration
     @exclusivity(unchecked) private var range: RangeDetector?
     @exclusivity(unchecked) private var rate: RateDetector?
     private let core: StatisticalCore?
+    /// The channel's recent samples, NaN for failed reads: pushed by ``update(_:at:)``.
+    public let history: SampleRing
     @exclusivity(unchecked) private var flatline: FlatlineDetector?
     private let spoof: SpoofDetector?
     /// One tracker per detector kind (unused for kinds not configured), with each kind's warm-up and severity.
@@ -28,9 +34,12 @@ public final class DetectorBank: @unchecked Sendable {
     private let scoreClear: Double
 
     /// `window`: the channel's ring capacity, which bounds the seasonal history (and so the longest period found,
-    /// half of it).
-    public init(_ configuration: DetectorBankConfiguration, window: Int = 1024) {
+    /// half of it). `history`: the channel's sample ring to keep the samples in (allocated here when nil, or when
+    /// it is shorter than the 16 samples the statistical detectors need).
+    public init(_ configuration: DetectorBankConfiguration, window: Int = 1024, history: SampleRing? = nil) {
         self.configuration = configuration
+        let ring = history.flatMap { $0.capacity >= 16 ? $0 : nil } ?? SampleRing(capacity: max(window, 16))
+        self.history = ring
         self.range = configuration.range.map { RangeDetector($0.parameters) }
         self.rate = configuration.rate.map { RateDetector($0.parameters) }
         self.flatline = configuration.flatline.map { FlatlineDetector($0.parameters) }
@@ -45,7 +54,7 @@ public final class DetectorBank: @unchecked Sendable {
             ?? parameters.warmup
         let statistical = configuration.spike != nil || configuration.shift != nil || configuration.score != nil
         self.core = statistical
-            ? StatisticalCore(window: max(window, 16), parameters: parameters, declaredPeriod: configuration.period) : nil
+            ? StatisticalCore(history: ring, parameters: parameters, declaredPeriod: configuration.period) : nil
         self.spikeOpen = configuration.spike?.parameters.threshold ?? parameters.spikeSurprise
         self.shiftOpen = configuration.shift?.parameters.threshold ?? parameters.shiftSurprise
         self.clearRatio = parameters.clearRatio
@@ -95,7 +104,10 @@ public final class DetectorBank: @unchecked Sendable {
     @discardableResult
     public func update(_ x: Double, at t: Double) -> Int {
         self.eventCount = 0
-        guard !x.isNaN else { return 0 }
+        guard !x.isNaN else {
+            self.history.push(.nan)
+            return 0
+        }
         self.samples += 1
         if let range = self.range {
             let v = range.update(x, isOpen: self.trackers[DetectorKind.range.index].isOpen)
@@ -106,7 +118,7 @@ public final class DetectorBank: @unchecked Sendable {
             self.step(.rate, v, clear: !v.active, x, t)
         }
         if let core = self.core {
-            let out = core.update(x, at: t)
+            let out = core.update(x, at: t)  // pushes x into the history
             if self.configured[DetectorKind.spike.index] {
                 let v = Verdict(active: out.spikeSurprise >= self.spikeOpen, score: out.z, expected: out.expected)
                 self.step(.spike, v, clear: out.spikeSurprise < self.clearRatio * self.spikeOpen, x, t)
@@ -129,6 +141,7 @@ public final class DetectorBank: @unchecked Sendable {
             let v = spoof.update(x)
             self.step(.spoof, v, clear: !v.active, x, t)
         }
+        if self.core == nil { self.history.push(x) }
         return self.eventCount
     }
 

@@ -1,9 +1,13 @@
 /// The last `capacity` values added, kept both in arrival order (to evict the oldest) and sorted (for the median
 /// and quartiles in O(1)). Adding costs binary searches and one move of the elements between the evicted and the
 /// inserted position: O(capacity) bytes moved at worst, about capacity/3 on average. Allocated once.
+///
+/// Values are kept in 4 bytes as `Float` offsets from the first value added (its origin, a `Double`): rounding
+/// is monotone, so the order is exact, and a value comes back within 2⁻²⁴ of its distance from the origin.
 public final class SortedWindow: @unchecked Sendable {
-    private let fifo: UnsafeMutableBufferPointer<Double>
-    private let sorted: UnsafeMutableBufferPointer<Double>
+    private let fifo: UnsafeMutableBufferPointer<Float>
+    private let sorted: UnsafeMutableBufferPointer<Float>
+    @exclusivity(unchecked) private var origin = Double.nan
     @exclusivity(unchecked) private var head = 0
     @exclusivity(unchecked) public private(set) var count = 0
 
@@ -25,7 +29,9 @@ public final class SortedWindow: @unchecked Sendable {
 
     /// Adds `x` (not NaN), evicting the oldest value when full: two binary searches and one memory move of the
     /// elements between the evicted and the inserted position.
-    public func add(_ x: Double) {
+    public func add(_ value: Double) {
+        if self.origin.isNaN { self.origin = value }
+        let x = Float(value - self.origin)
         let base = self.sorted.baseAddress!
         if self.count < self.fifo.count {
             self.fifo[(self.head + self.count) % self.fifo.count] = x
@@ -52,7 +58,7 @@ public final class SortedWindow: @unchecked Sendable {
     }
 
     /// The first position in `sorted[0..<end]` whose value is not below `x`.
-    private func lowerBound(_ x: Double, _ end: Int) -> Int {
+    private func lowerBound(_ x: Float, _ end: Int) -> Int {
         var lo = 0, hi = end
         while lo < hi {
             let mid = (lo + hi) >> 1
@@ -68,7 +74,8 @@ public final class SortedWindow: @unchecked Sendable {
         let lower = Int(position)
         let upper = min(lower + 1, self.count - 1)
         let fraction = position - Double(lower)
-        return self.sorted[lower] + (self.sorted[upper] - self.sorted[lower]) * fraction
+        let a = Double(self.sorted[lower]), b = Double(self.sorted[upper])
+        return self.origin + a + (b - a) * fraction
     }
 
     public var median: Double { self.quantile(0.5) }
@@ -77,12 +84,14 @@ public final class SortedWindow: @unchecked Sendable {
     public func meanAbsoluteDeviation(from center: Double) -> Double {
         guard self.count > 0 else { return 0 }
         var sum = 0.0
-        for i in 0..<self.count { sum += abs(self.sorted[i] - center) }
+        let c = center - self.origin
+        for i in 0..<self.count { sum += abs(Double(self.sorted[i]) - c) }
         return sum / Double(self.count)
     }
 
     public func removeAll() {
         self.head = 0
         self.count = 0
+        self.origin = .nan
     }
 }

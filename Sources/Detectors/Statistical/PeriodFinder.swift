@@ -38,11 +38,18 @@ enum PeriodFinder {
         return self.shared.withLock { scratch -> (Int, Double) in
             scratch.ensure(nfft)
             let re = scratch.re, im = scratch.im
+            // Failed reads (NaN) count as the mean: no contribution to the autocovariance.
             var mean = 0.0
-            for j in 0..<n { mean += value(j) }
-            mean /= Double(n)
+            var good = 0
+            for j in 0..<n {
+                let v = value(j)
+                if !v.isNaN { mean += v; good += 1 }
+            }
+            guard good > 0 else { return (0, 0) }
+            mean /= Double(good)
             for j in 0..<nfft {
-                re[j] = j < n ? value(j) - mean : 0
+                let v = j < n ? value(j) : .nan
+                re[j] = v.isNaN ? 0 : v - mean
                 im[j] = 0
             }
             FFT.transform(re, im, count: nfft, inverse: false)
@@ -94,11 +101,12 @@ enum PeriodFinder {
             var smallest = Double.infinity
             for lag in max(p.periodMin, chosen.0 - 2)...min(maxLag, chosen.0 + 2) {
                 var sum = 0.0
+                var pairs = 0
                 for i in lag..<n {
                     let d = value(i) - value(i - lag)
-                    sum += d * d
+                    if !d.isNaN { sum += d * d; pairs += 1 }
                 }
-                let mean = sum / Double(n - lag)
+                let mean = pairs > 0 ? sum / Double(pairs) : .infinity
                 if mean < smallest {
                     smallest = mean
                     refined = lag

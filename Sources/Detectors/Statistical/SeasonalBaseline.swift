@@ -2,33 +2,26 @@
 /// ``PeriodFinder``), and the expected value of a sample as the median of the values 1…K periods before it.
 ///
 /// The history stores every sample, flagged or not; a fault shorter than two periods cannot move a median of three
-/// cycles, so the baseline does not learn it.
+/// cycles, so the baseline does not learn it. The history is the channel's own sample ring (shared, not copied):
+/// failed reads sit in it as NaN, so that ages stay aligned with time, and are skipped.
 final class SeasonalBaseline: @unchecked Sendable {
-    private let buffer: UnsafeMutableBufferPointer<Double>
-    @exclusivity(unchecked) private var head = 0
-    @exclusivity(unchecked) private(set) var count = 0
+    let history: SampleRing
     @exclusivity(unchecked) private(set) var period = 0
     @exclusivity(unchecked) private var nextCheck: Int
     private let parameters: StatisticalParameters
     @exclusivity(unchecked) private var sortScratch = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
-    init(window: Int, parameters: StatisticalParameters) {
-        self.buffer = .allocate(capacity: window)
-        self.buffer.initialize(repeating: 0)
+    init(history: SampleRing, parameters: StatisticalParameters) {
+        self.history = history
         self.parameters = parameters
         self.nextCheck = parameters.periodFillEvery
     }
 
-    deinit { self.buffer.deallocate() }
+    var window: Int { self.history.capacity }
+    var count: Int { self.history.count }
 
-    var window: Int { self.buffer.count }
-
-    /// The value stored `j` samples ago (1 = the newest).
-    func value(ago j: Int) -> Double {
-        var i = self.head - j
-        if i < 0 { i += self.buffer.count }
-        return self.buffer[i]
-    }
+    /// The value stored `j` samples ago (1 = the newest); NaN for a failed read.
+    func value(ago j: Int) -> Double { self.history[age: j - 1] }
 
     /// The expected value of the sample `lag0` samples ago (0: the one about to be stored): the median of the
     /// values 1…K periods before it that are in the history; NaN without a period or history.
@@ -43,6 +36,7 @@ final class SeasonalBaseline: @unchecked Sendable {
                 let j = lag0 + cycle * p
                 guard j <= self.count else { continue }
                 let v = self.value(ago: j)
+                if v.isNaN { continue }
                 var i = m
                 while i > 0 && tmp[i - 1] > v {
                     tmp[i] = tmp[i - 1]
@@ -67,16 +61,14 @@ final class SeasonalBaseline: @unchecked Sendable {
         return true
     }
 
-    /// Stores sample number `n` (1-based count of samples); returns true when the period changed.
+    /// Stores sample number `n` (1-based count of good samples); returns true when the period changed.
     func push(_ x: Double, n: Int) -> Bool {
-        self.buffer[self.head] = x
-        self.head = self.head + 1 == self.buffer.count ? 0 : self.head + 1
-        if self.count < self.buffer.count { self.count += 1 }
+        self.history.push(x)
         guard self.declared == nil, n >= self.nextCheck else { return false }
-        self.nextCheck += self.count < self.buffer.count
-            ? self.parameters.periodFillEvery : self.buffer.count * self.parameters.periodRecheckWindows
+        let window = self.history.capacity
+        self.nextCheck += self.count < window ? self.parameters.periodFillEvery : window * self.parameters.periodRecheckWindows
         let count = self.count
-        let (period, _) = PeriodFinder.find(count: count, window: self.buffer.count, current: self.period,
+        let (period, _) = PeriodFinder.find(count: count, window: window, current: self.period,
                                             parameters: self.parameters) { j in self.value(ago: count - j) }
         guard period != self.period else { return false }
         self.period = period

@@ -38,10 +38,15 @@ final class StatisticalCore: @unchecked Sendable {
     /// The period the channel declares, seconds (nil: found online).
     private let declaredPeriod: Double?
 
-    init(window: Int, parameters: StatisticalParameters, declaredPeriod: Double? = nil) {
+    convenience init(window: Int, parameters: StatisticalParameters, declaredPeriod: Double? = nil) {
+        self.init(history: SampleRing(capacity: window), parameters: parameters, declaredPeriod: declaredPeriod)
+    }
+
+    /// `history`: the channel's sample ring, which the seasonal baseline reads and this core pushes into.
+    init(history: SampleRing, parameters: StatisticalParameters, declaredPeriod: Double? = nil) {
         self.parameters = parameters
         self.declaredPeriod = declaredPeriod
-        self.seasonal = SeasonalBaseline(window: window, parameters: parameters)
+        self.seasonal = SeasonalBaseline(history: history, parameters: parameters)
         self.spike = SpikeModel(parameters: parameters)
         self.spikeCalibration = TailCalibrator(parameters: parameters, minBeta: parameters.calibrationMinBeta)
         self.shiftCalibration = TailCalibrator(parameters: parameters, decluster: true,
