@@ -32,6 +32,16 @@ struct BoardLibraryTests {
         #expect(stdout.contains(": valid"))
     }
 
+    /// The package's `/etc/otsentry/board.yaml`, whose profile is found in the library (`../Boards/profiles` is
+    /// not next to it, so the search path is given as the package's would be).
+    @Test func thePackagedExampleBoardChecks() throws {
+        let child = try ChildProcess(Executables.otsentry, ["check", "--board", Executables.repositoryRoot + "/Packaging/board.yaml"],
+                                     environment: ["OTSENTRY_PROFILE_PATH": Executables.repositoryRoot + "/Boards/profiles"])
+        #expect(child.wait(seconds: 30) == 0, "\(child.stderr)")
+        #expect(child.stdout.contains(": valid"))
+        #expect(child.stdout.contains("eastron") || child.stdout.contains("192.0.2.10"))
+    }
+
     @Test(arguments: profiles)
     func profileChecks(_ name: String) throws {
         let dir = TemporaryDirectory()
