@@ -32,10 +32,18 @@ def wait_port(port, seconds=10):
 
 work = tempfile.mkdtemp(prefix="otsentry-soak-")
 build = os.path.join(root, ".build")
-subprocess.run(["swift", "build", "-c", "release", "--product", "otsentry"], cwd=root, check=True)
+# The binary as the package builds it (Packaging/release-flags), unless OTSENTRY_BIN names one.
+source = os.environ.get("OTSENTRY_BIN")
+if not source:
+    flags = subprocess.run(["bash", "-c", "source Packaging/release-flags; printf '%s\\n' \"${release_flags[@]}\""],
+                           cwd=root, check=True, capture_output=True, text=True).stdout.split("\n")[:-1]
+    flags += ["--scratch-path", os.path.join(root, ".build-deb")]
+    subprocess.run(["swift", "build"] + flags, cwd=root, check=True)
+    source = subprocess.run(["swift", "build"] + flags + ["--show-bin-path"], cwd=root, check=True,
+                            capture_output=True, text=True).stdout.strip() + "/otsentry"
 # A private copy: a rebuild during the hour must not replace the running binary.
 agent_bin = os.path.join(work, "otsentry")
-shutil.copy2(os.path.join(build, "release", "otsentry"), agent_bin)
+shutil.copy2(source, agent_bin)
 server_bin = os.path.join(build, "bench", "bench_server")
 os.makedirs(os.path.dirname(server_bin), exist_ok=True)
 cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "libmodbus"], capture_output=True, text=True).stdout.split()

@@ -80,7 +80,10 @@ public final class ModbusConnection {
             let code = errno
             modbus_close(self.context)
             // On a serial port, a missing or busy device is a link problem to retry, like a refused connection.
-            let kind: ModbusError.Kind = self.isSerial ? .linkDown(SystemError(code)) : LibmodbusErrno.kind(code)
+            // libmodbus 3.1.6 gives up a TCP connect after its response timeout with errno still EINPROGRESS (the
+            // non-blocking connect's): that is a timeout.
+            let kind: ModbusError.Kind = self.isSerial ? .linkDown(SystemError(code))
+                : code == EINPROGRESS ? .timedOut : LibmodbusErrno.kind(code)
             throw ModbusError(kind, during: .connect(endpoint: self.endpoint))
         }
         if self.rs485 && modbus_rtu_set_serial_mode(self.context, Int32(MODBUS_RTU_RS485)) == -1 {

@@ -105,6 +105,41 @@ struct ModbusConnectionTests {
         }
     }
 
+    /// A peer that never completes the handshake (here: a listener whose accept queue is full, so the kernel
+    /// drops further SYNs) is reported as a timeout, not as libmodbus' leftover EINPROGRESS.
+    @Test func aConnectThatNeverCompletesTimesOut() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        try #require(bound && listen(listener, 0) == 0)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        // Fill the accept queue (never accepted).
+        var fillers: [Int32] = []
+        defer { for fd in fillers { close(fd) } }
+        for _ in 0..<2 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) } }
+            fillers.append(fd)
+        }
+        usleep(100_000)
+        let connection = try ModbusConnection(tcpHost: "127.0.0.1", port: port)
+        connection.setTimeout(nanoseconds: 300_000_000)
+        do {
+            try connection.connect()
+            Issue.record("connected to a listener with a full queue")
+        } catch {
+            #expect(error.kind == .timedOut, "\(error)")
+            #expect(error.description == "connect to 127.0.0.1:\(port): timed out")
+            #expect(error.requiresReconnect)
+        }
+    }
+
     @Test func droppedConnectionIsALinkErrorAndClosesTheLink() throws {
         let server = try ModbusServer(units: [1])
         server.setHook { _ in .disconnect }

@@ -66,10 +66,9 @@ struct ChannelSnapshot: Sendable, Hashable {
     static func restore(into device: DeviceRuntime, channel index: Int, count: Int,
                         sample: (Int) -> (time: Double, value: Double)) -> Int {
         let wallToMono = Double(MonotonicClock.now()) / 1e9 - Double(WallClock.nowMilliseconds()) / 1000
-        let channel = device.channels[index]
         for i in 0..<count {
             let (t, x) = sample(i)
-            _ = channel.record(x, at: t + wallToMono)
+            _ = device.channels[index].record(x, at: t + wallToMono)
         }
         return count
     }

@@ -71,9 +71,10 @@ struct ChannelRuntime {
     func release() { self.lastWords.deallocate() }
 
     /// Stores one sample (NaN: the read failed) in the ring and feeds it to the detectors; returns the number of
-    /// detector events (read them from `bank.events`).
+    /// detector events (read them from `bank.events`). Mutating so that it runs on the channel in place (a
+    /// non-mutating call on an array element copies the struct: a retain and release of each of its references).
     @inline(__always)
-    func record(_ value: Double, at t: Double) -> Int {
+    mutating func record(_ value: Double, at t: Double) -> Int {
         guard let bank = self.bank else {
             self.ring.push(value)
             return 0
