@@ -44,6 +44,7 @@ if not source:
 # A private copy: a rebuild during the hour must not replace the running binary.
 agent_bin = os.path.join(work, "otsentry")
 shutil.copy2(source, agent_bin)
+os.sync()  # clean pages, as for an installed binary (dirty code pages cannot be handed back after start-up)
 server_bin = os.path.join(build, "bench", "bench_server")
 os.makedirs(os.path.dirname(server_bin), exist_ok=True)
 cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "libmodbus"], capture_output=True, text=True).stdout.split()
