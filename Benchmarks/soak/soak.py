@@ -106,12 +106,15 @@ env = dict(os.environ, STATE_DIRECTORY=os.path.join(work, "state"))
 agent = subprocess.Popen([agent_bin, "run", "--board", board], env=env, stderr=open(os.path.join(work, "agent.log"), "w"))
 start = time.time()
 rss = []
+anon = []  # RssAnon: the data; VmRSS also counts clean code pages faulted in when a path first runs
 next_bounce = start + bounce_every
 while time.time() - start < duration:
     time.sleep(10)
     with open(f"/proc/{agent.pid}/status") as f:
-        kb = next(int(l.split()[1]) for l in f if l.startswith("VmRSS"))
+        fields = {l.split(":")[0]: int(l.split()[1]) for l in f if l.startswith(("VmRSS", "RssAnon"))}
+    kb = fields["VmRSS"]
     rss.append((time.time() - start, kb))
+    anon.append((time.time() - start, fields["RssAnon"]))
     if time.time() >= next_bounce:
         broker.send_signal(signal.SIGTERM); broker.wait()
         time.sleep(outage)
@@ -133,5 +136,9 @@ print(f"duration {duration} s, broker stopped {outage} s every {bounce_every} s"
 print(f"summaries: last seq {last}, received {len(got)}, missing {len(missing)} {missing[:10]}, duplicates {dups}")
 print(f"VmRSS at 1 min {base} kB, max after {peak} kB, last {rss[-1][1] if rss else 0} kB, "
       f"growth {100.0 * (peak - base) / base if base else 0:.2f} %")
+anon_after = [kb for t, kb in anon if t >= 60]
+abase, apeak = (anon_after[0], max(anon_after)) if anon_after else (0, 0)
+print(f"RssAnon at 1 min {abase} kB, max after {apeak} kB, last {anon[-1][1] if anon else 0} kB, "
+      f"growth {100.0 * (apeak - abase) / abase if abase else 0:.2f} %")
 for p in (server, broker):
     p.terminate()
