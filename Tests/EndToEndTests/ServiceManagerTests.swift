@@ -43,19 +43,9 @@ struct ServiceManagerTests {
         }
     }
 
+    /// One device, one register, polled every 100 ms (the status suite's board).
     func board(_ gateway: String, broker: TestBroker, port: Int) -> String {
-        """
-        gateway: \(gateway)
-        mqtt: {url: "\(broker.url)"}
-        summary_interval: 500ms
-        devices:
-          - id: plc
-            tcp: 127.0.0.1:\(port)
-            poll_interval: 100ms
-            timeout: 200ms
-            channels:
-              - {id: level, table: holding, address: 0, type: uint16}
-        """
+        StatusEndToEndTests().board(gateway, broker: broker, port: port, poll: "100ms")
     }
 
     @Test func readyOnceAgentPollsThenWatchdogKeepAlivesReloadingAndStopping() throws {

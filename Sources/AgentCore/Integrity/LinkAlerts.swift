@@ -7,28 +7,24 @@ enum LinkAlerts {
         let severity: Severity
         let attack: [AttackTechnique]
         let what: String
-        let value: String
-        let baseline: String
         switch e.metric {
         case .latency:
             severity = .medium
             attack = [.adversaryInTheMiddle, .denialOfService]
             what = "round-trip time"
-            value = "\(NumberText.short(e.value)) ms"
-            baseline = "\(NumberText.short(e.baseline)) ms"
         case .timeouts:
             severity = .high
             attack = [.denialOfService, .lossOfAvailability]
             what = "share of unanswered requests"
-            value = "\(NumberText.short(e.value * 100)) %"
-            baseline = "\(NumberText.short(e.baseline * 100)) %"
         case .exceptions:
             severity = .medium
             attack = [.denialOfService, .adversaryInTheMiddle]
             what = "share of requests answered with an exception"
-            value = "\(NumberText.short(e.value * 100)) %"
-            baseline = "\(NumberText.short(e.baseline * 100)) %"
         }
+        // Latency in milliseconds; the two shares as percentages.
+        let (scale, suffix) = e.metric == .latency ? (1.0, " ms") : (100.0, " %")
+        let value = NumberText.short(e.value * scale) + suffix
+        let baseline = NumberText.short(e.baseline * scale) + suffix
         var r = AlertRecord(transition: e.opened ? .open : .close, severity: severity, rule: rule,
                             ruleType: "availability", channel: nil,
                             message: e.opened ? "\(device): \(what) rose to \(value) (baseline \(baseline))"
