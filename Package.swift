@@ -16,7 +16,6 @@ let package = Package(
         .library(name: "Modbus", targets: ["Modbus"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -37,6 +36,8 @@ let package = Package(
         .target(name: "BoardFile", dependencies: ["YAML", "Registers", "Posix", "Detectors"]),
         .target(name: "Detectors"),
         .target(name: "Spool", dependencies: ["Posix"]),
+        // The command line: parsing, --help, the manual page and bash completion from one description.
+        .target(name: "Arguments"),
 
         // The agent and the simulator.
         .target(
@@ -56,8 +57,7 @@ let package = Package(
         .executableTarget(
             name: "otsentry",
             dependencies: [
-                "AgentCore", "BoardFile", "Simulation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AgentCore", "BoardFile", "Simulation", "Arguments",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -66,6 +66,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Modbus", "Mosquitto", "Posix"], path: "Tests/Support", exclude: ["validate_alerts.py"]),
         .testTarget(name: "RegistersTests", dependencies: ["Registers"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),
         .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Posix", "TestSupport"]),

@@ -3,7 +3,7 @@
 #
 #   binary        the release binary as the package builds it (static Swift runtime, full RELRO, in .build-deb),
 #                 stripped (strip --strip-unneeded); ldd tells whether libFoundation.so is needed, nm whether
-#                 full Foundation / FoundationInternationalization / ICU got in statically.
+#                 full Foundation / FoundationInternationalization / ICU or FoundationEssentials got in statically.
 #   RSS idle      VmRSS (/proc/PID/status) of `otsentry run` on a 1-device, 1-channel board polled every 1 s,
 #                 after IDLE seconds (default 20).
 #   1000ch@10Hz   1 TCP device, 1,000 uint16 holding registers 0..999 (8 requests of 125), poll_interval 100ms,
@@ -120,6 +120,7 @@ floor_bytes=$(stat -c %s "$work/c_floor")
 libfoundation=no
 ldd "$work/otsentry" | grep -Eq 'libFoundation(Internationalization)?\.so' && libfoundation=yes
 static_foundation=$(nm "$work/otsentry.full" | grep -cE '\$s10Foundation|FoundationInternationalization|_FoundationICU' || true)
+static_essentials=$(nm "$work/otsentry.full" | grep -cE 'FoundationEssentials' || true)
 needed=$(readelf -d "$work/otsentry" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')
 
 # --- Peers: the noisy PLC and a private broker.
@@ -195,7 +196,7 @@ summaries=$(grep -c '/summary$' "$work/agent-sub.txt" || true)
 alerts=$(grep -c '/alerts$' "$work/agent-sub.txt" || true)
 
 # --- Report.
-export work seconds plan rings qos needed libfoundation static_foundation floor_counters summaries alerts floor_msgs \
+export work seconds plan rings qos needed libfoundation static_foundation static_essentials floor_counters summaries alerts floor_msgs \
     floor_bytes floor_idle floor_end floor_max floor_cpu agent_bytes agent_idle agent_end agent_max agent_cpu
 python3 - <<'PY'
 import json, os
@@ -213,7 +214,8 @@ print(f"otsentry CPU / floor CPU: {ratio} (target <= 3x); otsentry RSS max {mib(
       f"{num('agent_max') / 16384:.2f}x the 16 MiB target; binary {b} bytes = {b / 1e6:.2f} MB ({b / 2**20:.2f} MiB; "
       f"target <= 12 MB)")
 print(f"binary: libFoundation.so needed: {e['libfoundation']}; full Foundation/ICU symbols linked statically: "
-      f"{e['static_foundation']}; needs: {e['needed'].strip()}")
+      f"{e['static_foundation']}; FoundationEssentials symbols: {e['static_essentials']}; "
+      f"needs: {e['needed'].strip()}")
 try:
     ch = list(json.load(open(e["work"] + "/summary.json"))["channels"].values())
     banked = sum(1 for c in ch if "score" in c and "alerts" in c)

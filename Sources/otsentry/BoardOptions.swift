@@ -1,36 +1,36 @@
 import AgentCore
-import ArgumentParser
+import Arguments
 import BoardFile
 import Glibc
 import Logging
 
 /// Options every subcommand shares.
-struct BoardOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The board file.", valueName: "FILE"))
-    var board: String = "/etc/otsentry/board.yaml"
+struct BoardOptions {
+    let board: String
+    let logLevel: Logger.Level
 
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.",
-                                            valueName: "LEVEL"))
-    var logLevel: String = "info"
-
-    func validate() throws {
-        guard Logger.Level(rawValue: self.logLevel) != nil else {
-            throw ValidationError("unknown log level \"\(self.logLevel)\"")
+    init(_ arguments: ParsedArguments, usage: String) throws(UsageError) {
+        self.board = arguments.value("board") ?? "/etc/otsentry/board.yaml"
+        let level = arguments.value("log-level") ?? "info"
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw UsageError("unknown log level '\(level)' (trace, debug, info, notice, warning, error, critical)",
+                             usage: usage)
         }
+        self.logLevel = logLevel
     }
 
     /// Sets up logging to stderr and returns the logger.
     func makeLogger() -> Logger {
-        StderrLogHandler.bootstrap(level: Logger.Level(rawValue: self.logLevel) ?? .info)
+        StderrLogHandler.bootstrap(level: self.logLevel)
         return Logger(label: "otsentry")
     }
 
     /// Loads the board, or prints every diagnostic on stderr and exits with 78 (EX_CONFIG).
-    func loadBoard() throws -> Board {
+    func loadBoard() throws(CommandExit) -> Board {
         try Self.load(self.board)
     }
 
-    static func load(_ path: String) throws -> Board {
+    static func load(_ path: String) throws(CommandExit) -> Board {
         do {
             return try BoardLoader.load(path: path)
         } catch {
@@ -38,7 +38,7 @@ struct BoardOptions: ParsableArguments {
             if case .invalid(let d) = error {
                 ExitStatus.printError("\(path): \(d.count) error\(d.count == 1 ? "" : "s")")
             }
-            throw ExitCode(ExitStatus.config)
+            throw CommandExit(ExitStatus.config)
         }
     }
 }

@@ -1,13 +1,12 @@
 import AgentCore
-import ArgumentParser
+import Arguments
 
-struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
-        abstract: "Validate the board; print its devices, channels, the requests of one poll cycle and the ring memory."
-    )
+struct CheckCommand {
+    let options: BoardOptions
 
-    @OptionGroup var options: BoardOptions
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.options = try BoardOptions(arguments, usage: CommandLineSpec.usage(CommandLineSpec.check))
+    }
 
     func run() throws {
         let board = try self.options.loadBoard()

@@ -1,38 +1,25 @@
 import AgentCore
-import ArgumentParser
+import Arguments
 import BoardFile
 import Detectors
 import Posix
 
-struct ReplayCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "replay",
-        abstract: "Run a channel's detector bank, causally, over a timestamp,value CSV.",
-        discussion: """
-            Writes timestamp,value,anomaly_score,label (NAB's result format): one row per input row, timestamps and \
-            values verbatim, the score in full precision, label 1 on each row where an alert opens. Without \
-            --board the default bank is used. Exit status 65 for an unreadable CSV (the error names file and line).
-            """
-    )
+struct ReplayCommand {
+    let input: String
+    let output: String
+    let board: String?
+    let channel: String?
+    let svg: String?
 
-    @Option(name: .customLong("in"), help: ArgumentHelp("The input CSV (timestamp,value).", valueName: "FILE.csv"))
-    var input: String
-
-    @Option(name: .customLong("out"), help: ArgumentHelp("The result CSV.", valueName: "FILE.csv"))
-    var output: String
-
-    @Option(name: .long, help: ArgumentHelp("Take the detectors of --channel from this board.", valueName: "FILE"))
-    var board: String?
-
-    @Option(name: .long, help: ArgumentHelp("The channel (ID, or DEVICE/ID when ids repeat).", valueName: "ID"))
-    var channel: String?
-
-    @Option(name: .long, help: ArgumentHelp("Also draw the signal, the score and the alerts.", valueName: "FILE.svg"))
-    var svg: String?
-
-    func validate() throws {
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        // Both are required options: the parser has checked they are there.
+        self.input = arguments.value("in") ?? ""
+        self.output = arguments.value("out") ?? ""
+        self.board = arguments.value("board")
+        self.channel = arguments.value("channel")
+        self.svg = arguments.value("svg")
         if (self.board == nil) != (self.channel == nil) {
-            throw ValidationError("--board and --channel go together")
+            throw UsageError("--board and --channel go together", usage: CommandLineSpec.usage(CommandLineSpec.replay))
         }
     }
 
@@ -46,7 +33,8 @@ struct ReplayCommand: ParsableCommand {
             }
             guard matches.count == 1, let (device, channel) = matches.first else {
                 let problem = matches.isEmpty ? "no channel" : "several channels"
-                throw ValidationError("\(problem) \"\(wanted)\" in \(path)\(matches.count > 1 ? "; write DEVICE/ID" : "")")
+                throw UsageError("\(problem) \"\(wanted)\" in \(path)\(matches.count > 1 ? "; write DEVICE/ID" : "")",
+                                 usage: CommandLineSpec.usage(CommandLineSpec.replay))
             }
             configuration = channel.detectors
             title = "\(device.id)/\(channel.id) detectors"
@@ -56,7 +44,7 @@ struct ReplayCommand: ParsableCommand {
             series = try ReplaySeries.load(path: self.input)
         } catch {
             ExitStatus.printError("\(error)")
-            throw ExitCode(ExitStatus.dataError)
+            throw CommandExit(ExitStatus.dataError)
         }
         let (rows, intervals) = ReplayRunner.run(series, configuration: configuration)
         do {
@@ -69,7 +57,7 @@ struct ReplayCommand: ParsableCommand {
             }
         } catch {
             ExitStatus.printError("\(self.output): error: cannot write: \(error)")
-            throw ExitCode(ExitStatus.cannotCreate)
+            throw CommandExit(ExitStatus.cannotCreate)
         }
     }
 }

@@ -1,13 +1,12 @@
 import AgentCore
-import ArgumentParser
+import Arguments
 
-struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run",
-        abstract: "Run the agent: poll the board's devices and publish status and summaries until SIGTERM."
-    )
+struct RunCommand {
+    let options: BoardOptions
 
-    @OptionGroup var options: BoardOptions
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.options = try BoardOptions(arguments, usage: CommandLineSpec.usage(CommandLineSpec.run))
+    }
 
     func run() throws {
         let board = try self.options.loadBoard()
@@ -19,7 +18,7 @@ struct RunCommand: ParsableCommand {
             try agent.run()
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
-            throw ExitCode(error.isConfiguration ? ExitStatus.config : ExitStatus.unavailable)
+            throw CommandExit(error.isConfiguration ? ExitStatus.config : ExitStatus.unavailable)
         }
     }
 }

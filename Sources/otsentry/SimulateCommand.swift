@@ -1,24 +1,17 @@
 import AgentCore
-import ArgumentParser
+import Arguments
 import BoardFile
 import Glibc
 import Simulation
 
-struct SimulateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "simulate",
-        abstract: "Serve the board's TCP devices from a simulated PLC (libmodbus server) until SIGTERM.",
-        discussion: """
-            Each channel moves as its `simulate:` section says (level, noise, cycle, scheduled faults); channels \
-            without one get noise around a level and a slow cycle. Without --listen, each device is served at its \
-            own `tcp:` address.
-            """
-    )
+struct SimulateCommand {
+    let options: BoardOptions
+    let listen: String?
 
-    @OptionGroup var options: BoardOptions
-
-    @Option(name: .long, help: ArgumentHelp("Serve every device here, told apart by unit id.", valueName: "HOST:PORT"))
-    var listen: String?
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        self.options = try BoardOptions(arguments, usage: CommandLineSpec.usage(CommandLineSpec.simulate))
+        self.listen = arguments.value("listen")
+    }
 
     func run() throws {
         let board = try self.options.loadBoard()
@@ -27,7 +20,7 @@ struct SimulateCommand: ParsableCommand {
         if let listen {
             switch Endpoint.parse(listen, defaultPort: 502) {
             case .success(let e): endpoint = e
-            case .failure(let e): throw ValidationError("--listen \(listen): \(e.message)")
+            case .failure(let e): throw UsageError("--listen \(listen): \(e.message)", usage: CommandLineSpec.usage(CommandLineSpec.simulate))
             }
         }
         SignalWaiter.blockHandledSignals()
@@ -36,7 +29,7 @@ struct SimulateCommand: ParsableCommand {
             simulator = try Simulator(board: board, listen: endpoint, logger: logger)
         } catch {
             logger.critical("cannot simulate", metadata: ["error": "\(error)"])
-            throw ExitCode(ExitStatus.unavailable)
+            throw CommandExit(ExitStatus.unavailable)
         }
         simulator.run()
         while true {

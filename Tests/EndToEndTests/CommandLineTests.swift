@@ -70,8 +70,51 @@ struct CommandLineTests {
     }
 
     @Test func unknownSubcommandIsAUsageError() throws {
-        let (status, _, _) = try runOTSentry(["frobnicate"])
+        let (status, _, stderr) = try runOTSentry(["frobnicate"])
         #expect(status == 64)
+        #expect(stderr.hasPrefix("Error: unknown subcommand 'frobnicate'"))
+    }
+
+    @Test func aMistypedOptionIsAUsageErrorWithASuggestion() throws {
+        let (status, _, stderr) = try runOTSentry(["check", "--bord", Self.demoBoard])
+        #expect(status == 64)
+        #expect(stderr.hasPrefix("Error: unknown option '--bord'; did you mean '--board'?\nUsage: otsentry check"))
+    }
+
+    @Test func helpNamesEveryOptionOfTheCommand() throws {
+        let (status, stdout, _) = try runOTSentry(["help", "replay"])
+        #expect(status == 0)
+        for option in ["--in <FILE.csv>", "--out <FILE.csv>", "--board <FILE>", "--channel <ID>", "--svg <FILE.svg>"] {
+            #expect(stdout.contains("\n  \(option) "), "\(option)")
+        }
+    }
+
+    /// What the package ships: the completion script completes the real subcommands, and the manual page has
+    /// every subcommand and no groff warning.
+    @Test func theCompletionScriptAndManualPageDescribeTheRealCommandLine() throws {
+        let (status, script, _) = try runOTSentry(["--generate-completion-script", "bash"])
+        #expect(status == 0)
+        let dir = TemporaryDirectory()
+        let path = dir.write("otsentry.bash", script)
+        let (bashStatus, words, _) = try runProcess("/bin/bash", ["-c", """
+            source \(path)
+            COMP_WORDS=(otsentry ''); COMP_CWORD=1; _otsentry; printf '%s ' "${COMPREPLY[@]}"; echo
+            COMP_WORDS=(otsentry poll --); COMP_CWORD=2; _otsentry; printf '%s ' "${COMPREPLY[@]}"
+            """])
+        #expect(bashStatus == 0)
+        #expect(words == "run check poll simulate replay help --help --version \n"
+                + "--board --log-level --device --once --json --help ")
+        let (manStatus, page, _) = try runOTSentry(["--generate-manual", "--manual-date", "2026-11-26"])
+        #expect(manStatus == 0)
+        for command in ["run", "check", "poll", "simulate", "replay"] {
+            #expect(page.contains(".SS \"otsentry \(command)\"\n"), "\(command)")
+        }
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/groff") {
+            let manual = dir.write("otsentry.1", page)
+            let (groffStatus, _, warnings) = try runProcess("/usr/bin/groff", ["-man", "-Tutf8", "-ww", "-z", manual])
+            #expect(groffStatus == 0)
+            #expect(warnings == "")
+        }
     }
 
     @Test func simulatorServesTheDemoBoardWithMovingValues() throws {

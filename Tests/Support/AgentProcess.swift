@@ -41,3 +41,13 @@ public func runOTSentry(_ arguments: [String], seconds: Double = 30) throws -> (
     }
     return (status, child.stdout, child.stderr)
 }
+
+/// Runs any program to completion; returns (status, stdout, stderr).
+public func runProcess(_ executable: String, _ arguments: [String], seconds: Double = 30) throws -> (Int32, String, String) {
+    let child = try ChildProcess(executable, arguments)
+    guard let status = child.wait(seconds: seconds) else {
+        child.terminate()
+        throw TestFailure("\(executable) \(arguments.joined(separator: " ")) did not finish in \(seconds) s")
+    }
+    return (status, child.stdout, child.stderr)
+}

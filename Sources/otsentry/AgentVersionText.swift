@@ -1,5 +1,0 @@
-import AgentCore
-
-enum AgentVersionText {
-    static let value = AgentVersion.current
-}
