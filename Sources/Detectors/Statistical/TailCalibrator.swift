@@ -7,22 +7,34 @@ import Glibc
 /// With the last H values of r, nt = max(minTail, ⌊alpha·n⌋) tail values above q (the (nt+1)-th largest) and
 /// β = mean(tail) − q: s(r) = ln((n+1)/nt) + (r − q)/β above q, ln((n+1)/nt)·r/q below; capped at 700. The
 /// surprise of r is taken against the history before r; then r joins it. The fit is refreshed at every sample
-/// from the exact top values of the history, kept in a small sorted set (no full sort per sample).
+/// from the exact top values of the history (no sort per sample).
 ///
 /// With `decluster` (for autocorrelated statistics such as a CUSUM), the values of an excursion above q join the
 /// history as one value, the excursion's maximum, when it ends: a statistic that keeps growing is then not damped
 /// by its own rise (runs declustering of peaks over threshold).
 ///
-/// Memory: the history and the top set hold single-precision values (4 bytes a value; half precision was tried
-/// and cost 1.8 points of NAB score, through ties at the top of quantised histories).
+/// Memory: the history itself is not kept. The fit needs only the K = max(minTail, ⌊alpha·H⌋) + 1 largest values of
+/// the last H, and those are kept exactly by the window's K-skyband (see ``push(_:)``): about K·(1 + ln(H/K))
+/// values (≈ 50 for the defaults; trends make it longer), single precision, at most `Self.skybandCapacity` (7 bytes
+/// a value: 0.9 KB per calibrator, against 2.5 KB for a 512-value history and its top set). On the NAB subset the
+/// scores are bit for bit those of the full history.
 final class TailCalibrator: @unchecked Sendable {
-    private let history: UnsafeMutableBufferPointer<Float>
+    /// Upper bound of the skyband. Reached only by a statistic that keeps falling for most of a history (each value
+    /// below all the recent ones); the smallest value then leaves early, and the fit of the following samples may
+    /// rest on fewer tail values than it should, until larger values arrive.
+    static let skybandCapacity = 128
+
+    /// The skyband, in descending order of value: `values`, arrival numbers modulo 2¹⁶ (compared for equality
+    /// within one history's span, which is shorter) and, for each, how many later values of the window are at least as large.
+    private let values: UnsafeMutableBufferPointer<Float>
+    private let arrivals: UnsafeMutableBufferPointer<UInt16>
+    private let dominated: UnsafeMutableBufferPointer<UInt8>
+    @exclusivity(unchecked) private var size = 0
+    /// Values pushed so far.
     @exclusivity(unchecked) private var seen = 0
     private let capacity: Int
-    private let topValues: UnsafeMutableBufferPointer<Float>
-    /// Arrival numbers modulo 2³² (only compared for equality within one history's span).
-    private let topArrivals: UnsafeMutableBufferPointer<UInt32>
-    @exclusivity(unchecked) private var top = 0
+    /// K: the skyband keeps every value that fewer than K later values match or exceed.
+    private let keep: Int
     private let alpha: Double
     private let minTail: Int
     private let minHistory: Int
@@ -39,13 +51,15 @@ final class TailCalibrator: @unchecked Sendable {
     init(parameters p: StatisticalParameters, decluster: Bool = false, minBeta: Double = 0) {
         self.decluster = decluster
         self.capacity = p.calibrationHistory
-        self.history = .allocate(capacity: self.capacity)
-        self.history.initialize(repeating: 0)
-        let m = 4 * p.calibrationMinTail + Int(4 * p.calibrationAlpha * Double(p.calibrationHistory))
-        self.topValues = .allocate(capacity: m)
-        self.topValues.initialize(repeating: 0)
-        self.topArrivals = .allocate(capacity: m)
-        self.topArrivals.initialize(repeating: 0)
+        self.keep = max(p.calibrationMinTail, Int(p.calibrationAlpha * Double(p.calibrationHistory))) + 1
+        precondition(self.capacity < 1 << 16 && self.keep < 1 << 8, "calibration history or tail too long")
+        let room = max(Self.skybandCapacity, self.keep + 1)
+        self.values = .allocate(capacity: room)
+        self.values.initialize(repeating: 0)
+        self.arrivals = .allocate(capacity: room)
+        self.arrivals.initialize(repeating: 0)
+        self.dominated = .allocate(capacity: room)
+        self.dominated.initialize(repeating: 0)
         self.alpha = p.calibrationAlpha
         self.minTail = p.calibrationMinTail
         self.minHistory = p.warmup
@@ -53,14 +67,14 @@ final class TailCalibrator: @unchecked Sendable {
     }
 
     deinit {
-        self.history.deallocate()
-        self.topValues.deallocate()
-        self.topArrivals.deallocate()
+        self.values.deallocate()
+        self.arrivals.deallocate()
+        self.dominated.deallocate()
     }
 
     func reset() {
         self.seen = 0
-        self.top = 0
+        self.size = 0
         self.inExcursion = false
         self.fitted = false
     }
@@ -70,12 +84,12 @@ final class TailCalibrator: @unchecked Sendable {
         let h = self.capacity
         let n = min(self.seen, h)
         var s = 0.0
-        if n >= self.minHistory {
-            let nt = max(self.minTail, Int(self.alpha * Double(n)))
-            if self.top < nt + 1 { self.rebuild(n) }
-            let q = Double(self.topValues[nt])
+        // The skyband holds the window's min(K, n) largest values, unless its capacity cut it short.
+        if n >= self.minHistory && self.size >= 2 {
+            let nt = min(max(self.minTail, Int(self.alpha * Double(n))), self.size - 1)
+            let q = Double(self.values[nt])
             var sum = 0.0
-            for j in 0..<nt { sum += Double(self.topValues[j]) }
+            for j in 0..<nt { sum += Double(self.values[j]) }
             var beta = sum / Double(nt) - q
             // An absolute floor on β (in the statistic's units): with ties at the top of the history (a quantised
             // signal), the fitted β ≈ 0 would make any value just above the largest seen so far look infinitely
@@ -110,97 +124,68 @@ final class TailCalibrator: @unchecked Sendable {
         return s
     }
 
-    /// `r` joins the history; the value that arrived H values ago leaves it.
+    /// `r` joins the window; the value that arrived H values ago leaves it.
+    ///
+    /// The skyband is updated exactly: the leaving value goes if it is there; every kept value at or below `r`
+    /// gains one later value at least as large, and goes when it has K of them (those K values then outlive it in
+    /// the window, so it can never be among the K largest again); `r` goes in at its place in the order. Rounding
+    /// to `Float` is monotone, so the order of the stored values is the order of the statistics.
     private func push(_ r: Double) {
-        let h = self.capacity
         let a = self.seen
-        // Rounding is monotone: a value at or above the top set's smallest is so once stored too.
-        if a >= h && self.top > 0 && self.history[a % h] >= self.topValues[self.top - 1] {
-            let old = UInt32(truncatingIfNeeded: a - h)
-            for j in 0..<self.top where self.topArrivals[j] == old {
-                for i in j..<(self.top - 1) {
-                    self.topValues[i] = self.topValues[i + 1]
-                    self.topArrivals[i] = self.topArrivals[i + 1]
-                }
-                self.top -= 1
+        self.seen = a + 1
+        if a >= self.capacity {
+            let old = UInt16(truncatingIfNeeded: a - self.capacity)
+            for j in 0..<self.size where self.arrivals[j] == old {
+                self.remove(at: j)
                 break
             }
         }
-        self.history[a % h] = Self.stored(r)
-        self.seen = a + 1
         let v = Float(r)
-        if self.top == 0 || v >= self.topValues[self.top - 1] {
-            if !(self.top == 0 && a > 0) {
-                let capacity = self.topValues.count
-                var i = self.top < capacity ? self.top : capacity - 1
-                if self.top < capacity { self.top += 1 }
-                while i > 0 && self.topValues[i - 1] < v {
-                    self.topValues[i] = self.topValues[i - 1]
-                    self.topArrivals[i] = self.topArrivals[i - 1]
-                    i -= 1
-                }
-                self.topValues[i] = v
-                self.topArrivals[i] = UInt32(truncatingIfNeeded: a)
-            }
-        }
-    }
-
-    /// The stored form of a statistic.
-    @inline(__always)
-    static func stored(_ r: Double) -> Float { Float(r) }
-
-    /// The top set becomes the largest values of the history (quickselect, then insertion sort).
-    private func rebuild(_ n: Int) {
-        TailScratch.shared.withLock { scratch in
-            scratch.ensure(n)
-            let values = scratch.values, arrivals = scratch.arrivals
-            let first = self.seen - n
-            for j in 0..<n {
-                values[j] = Double(self.history[(first + j) % self.capacity])
-                arrivals[j] = first + j
-            }
-            let m = min(self.topValues.count, n)
-            Self.select(values, arrivals, n, n - m)
-            var k = 0
-            for j in (n - m)..<n {
-                let v = Float(values[j])
-                var i = k
-                while i > 0 && self.topValues[i - 1] < v {
-                    self.topValues[i] = self.topValues[i - 1]
-                    self.topArrivals[i] = self.topArrivals[i - 1]
-                    i -= 1
-                }
-                self.topValues[i] = v
-                self.topArrivals[i] = UInt32(truncatingIfNeeded: arrivals[j])
-                k += 1
-            }
-            self.top = k
-        }
-    }
-
-    /// Hoare quickselect of the k-th smallest of `v[0..<n]`, carrying `idx` along: afterwards `v[k..<n]` ≥ `v[k]`.
-    static func select(_ v: UnsafeMutableBufferPointer<Double>, _ idx: UnsafeMutableBufferPointer<Int>, _ n: Int, _ k: Int) {
-        var lo = 0, hi = n - 1
+        // The first kept value at or below v: v goes there, and from there on every value gains one.
+        var lo = 0, hi = self.size
         while lo < hi {
-            let pivot = v[(lo + hi) >> 1]
-            var i = lo, j = hi
-            while i <= j {
-                while v[i] < pivot { i += 1 }
-                while v[j] > pivot { j -= 1 }
-                if i <= j {
-                    v.swapAt(i, j)
-                    idx.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if k <= j {
-                hi = j
-            } else if k >= i {
-                lo = i
-            } else {
-                return
-            }
+            let mid = (lo + hi) >> 1
+            if self.values[mid] > v { lo = mid + 1 } else { hi = mid }
         }
+        let place = lo
+        var w = place
+        let keep = UInt8(self.keep)
+        for j in place..<self.size {
+            let d = self.dominated[j] &+ 1
+            if d >= keep { continue }
+            self.values[w] = self.values[j]
+            self.arrivals[w] = self.arrivals[j]
+            self.dominated[w] = d
+            w += 1
+        }
+        self.size = w
+        if self.size == self.values.count {
+            // Full (a long fall): the smallest value leaves, or v is not kept if it is the smallest.
+            if place == self.size { return }
+            self.size -= 1
+        }
+        var i = self.size
+        while i > place {
+            self.values[i] = self.values[i - 1]
+            self.arrivals[i] = self.arrivals[i - 1]
+            self.dominated[i] = self.dominated[i - 1]
+            i -= 1
+        }
+        self.values[place] = v
+        self.arrivals[place] = UInt16(truncatingIfNeeded: a)
+        self.dominated[place] = 0
+        self.size += 1
     }
+
+    private func remove(at j: Int) {
+        for i in j..<(self.size - 1) {
+            self.values[i] = self.values[i + 1]
+            self.arrivals[i] = self.arrivals[i + 1]
+            self.dominated[i] = self.dominated[i + 1]
+        }
+        self.size -= 1
+    }
+
+    /// How many values the skyband holds now (for tests and the memory figures).
+    var skybandSize: Int { self.size }
 }
