@@ -8,7 +8,8 @@
 /// Each detector learns during its warm-up and raises no condition
 /// until it has seen `warmup` samples; a detector does not learn from the samples it flags.
 public final class DetectorBank: @unchecked Sendable {
-    public let configuration: DetectorBankConfiguration
+    private let sharedConfiguration: Shared<DetectorBankConfiguration>
+    public var configuration: DetectorBankConfiguration { self.sharedConfiguration.value }
     @exclusivity(unchecked) private var range: RangeDetector?
     @exclusivity(unchecked) private var rate: RateDetector?
     private let core: StatisticalCore?
@@ -37,7 +38,7 @@ public final class DetectorBank: @unchecked Sendable {
     /// half of it). `history`: the channel's sample ring to keep the samples in (allocated here when nil, or when
     /// it is shorter than the 16 samples the statistical detectors need).
     public init(_ configuration: DetectorBankConfiguration, window: Int = 1024, history: SampleRing? = nil) {
-        self.configuration = configuration
+        self.sharedConfiguration = InternTable<DetectorBankConfiguration>.configurations.shared(configuration)
         let ring = history.flatMap { $0.capacity >= 16 ? $0 : nil } ?? SampleRing(capacity: max(window, 16))
         self.history = ring
         self.range = configuration.range.map { RangeDetector($0.parameters) }

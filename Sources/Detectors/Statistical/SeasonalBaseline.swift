@@ -8,12 +8,13 @@ final class SeasonalBaseline: @unchecked Sendable {
     let history: SampleRing
     @exclusivity(unchecked) private(set) var period = 0
     @exclusivity(unchecked) private var nextCheck: Int
-    private let parameters: StatisticalParameters
+    private let shared: Shared<StatisticalParameters>
+    private var parameters: StatisticalParameters { self.shared.value }
     @exclusivity(unchecked) private var sortScratch = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
     init(history: SampleRing, parameters: StatisticalParameters) {
         self.history = history
-        self.parameters = parameters
+        self.shared = InternTable<StatisticalParameters>.parameters.shared(parameters)
         self.nextCheck = parameters.periodFillEvery
     }
 

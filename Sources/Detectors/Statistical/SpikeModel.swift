@@ -9,10 +9,11 @@ final class SpikeModel: @unchecked Sendable {
     @exclusivity(unchecked) private var unlearned = 0
     /// The median used for the last z.
     @exclusivity(unchecked) private(set) var median = 0.0
-    private let parameters: StatisticalParameters
+    private let shared: Shared<StatisticalParameters>
+    private var parameters: StatisticalParameters { self.shared.value }
 
     init(parameters: StatisticalParameters) {
-        self.parameters = parameters
+        self.shared = InternTable<StatisticalParameters>.parameters.shared(parameters)
         self.window = SortedWindow(capacity: parameters.spikeWindow)
     }
 

@@ -10,7 +10,8 @@
 ///
 /// The score is S/(S + s½) with S the spike surprise, in [0, 1). Fixed memory, allocated in `init`.
 final class StatisticalCore: @unchecked Sendable {
-    let parameters: StatisticalParameters
+    private let shared: Shared<StatisticalParameters>
+    var parameters: StatisticalParameters { self.shared.value }
     @exclusivity(unchecked) private var interval = IntervalEstimator()
     let seasonal: SeasonalBaseline
     let spike: SpikeModel
@@ -44,7 +45,7 @@ final class StatisticalCore: @unchecked Sendable {
 
     /// `history`: the channel's sample ring, which the seasonal baseline reads and this core pushes into.
     init(history: SampleRing, parameters: StatisticalParameters, declaredPeriod: Double? = nil) {
-        self.parameters = parameters
+        self.shared = InternTable<StatisticalParameters>.parameters.shared(parameters)
         self.declaredPeriod = declaredPeriod
         self.seasonal = SeasonalBaseline(history: history, parameters: parameters)
         self.spike = SpikeModel(parameters: parameters)
