@@ -15,8 +15,9 @@ import Glibc
 ///
 /// Memory: the history itself is not kept. The fit needs only the K = max(minTail, ⌊alpha·H⌋) + 1 largest values of
 /// the last H, and those are kept exactly by the window's K-skyband (see ``push(_:)``): about K·(1 + ln(H/K))
-/// values (≈ 50 for the defaults; trends make it longer), single precision, at most `Self.skybandCapacity` (7 bytes
-/// a value: 0.9 KB per calibrator, against 2.5 KB for a 512-value history and its top set). On the NAB subset the
+/// values (≈ 50 for the defaults; trends make it longer), single precision, at most `Self.skybandCapacity` (8 bytes
+/// a value, and a bit per slot of the window: 1.1 KB per calibrator, against 2.5 KB for a 512-value history and its
+/// top set). On the NAB subset the
 /// scores are bit for bit those of the full history.
 final class TailCalibrator: @unchecked Sendable {
     /// Upper bound of the skyband. Reached only by a statistic that keeps falling for most of a history (each value
@@ -24,12 +25,25 @@ final class TailCalibrator: @unchecked Sendable {
     /// rest on fewer tail values than it should, until larger values arrive.
     static let skybandCapacity = 128
 
-    /// The skyband, in descending order of value: `values`, arrival numbers modulo 2¹⁶ (compared for equality
-    /// within one history's span, which is shorter) and, for each, how many later values of the window are at least as large.
-    private let values: UnsafeMutableBufferPointer<Float>
-    private let arrivals: UnsafeMutableBufferPointer<UInt16>
-    private let dominated: UnsafeMutableBufferPointer<UInt8>
+    /// One value of the skyband: the value, its slot in the window (arrival number modulo H: unique within the
+    /// window, and the slot of the value that leaves is the slot of the one that arrives), and how many later
+    /// values of the window are at least as large.
+    struct Entry {
+        var value: Float
+        var slot: UInt16
+        var dominated: UInt8
+    }
+
+    /// The skyband, in descending order of value.
+    private let entries: UnsafeMutableBufferPointer<Entry>
     @exclusivity(unchecked) private var size = 0
+    /// The fit's terms, kept while the largest values stay: nt (−1 when stale), q and the sum of the nt largest.
+    @exclusivity(unchecked) private var fitTerms = -1
+    @exclusivity(unchecked) private var fitQ = 0.0
+    @exclusivity(unchecked) private var fitSum = 0.0
+    /// One bit per slot of the window: set while the value that arrived in that slot is in the skyband, so that
+    /// the leaving value is looked for only when it is there (rarely: most values leave the skyband early).
+    private let present: UnsafeMutableBufferPointer<UInt64>
     /// Values pushed so far.
     @exclusivity(unchecked) private var seen = 0
     private let capacity: Int
@@ -54,12 +68,10 @@ final class TailCalibrator: @unchecked Sendable {
         self.keep = max(p.calibrationMinTail, Int(p.calibrationAlpha * Double(p.calibrationHistory))) + 1
         precondition(self.capacity < 1 << 16 && self.keep < 1 << 8, "calibration history or tail too long")
         let room = max(Self.skybandCapacity, self.keep + 1)
-        self.values = .allocate(capacity: room)
-        self.values.initialize(repeating: 0)
-        self.arrivals = .allocate(capacity: room)
-        self.arrivals.initialize(repeating: 0)
-        self.dominated = .allocate(capacity: room)
-        self.dominated.initialize(repeating: 0)
+        self.entries = .allocate(capacity: room)
+        self.entries.initialize(repeating: Entry(value: 0, slot: 0, dominated: 0))
+        self.present = .allocate(capacity: (self.capacity + 63) / 64)
+        self.present.initialize(repeating: 0)
         self.alpha = p.calibrationAlpha
         self.minTail = p.calibrationMinTail
         self.minHistory = p.warmup
@@ -67,14 +79,15 @@ final class TailCalibrator: @unchecked Sendable {
     }
 
     deinit {
-        self.values.deallocate()
-        self.arrivals.deallocate()
-        self.dominated.deallocate()
+        self.entries.deallocate()
+        self.present.deallocate()
     }
 
     func reset() {
         self.seen = 0
         self.size = 0
+        self.present.update(repeating: 0)
+        self.fitTerms = -1
         self.inExcursion = false
         self.fitted = false
     }
@@ -87,9 +100,16 @@ final class TailCalibrator: @unchecked Sendable {
         // The skyband holds the window's min(K, n) largest values, unless its capacity cut it short.
         if n >= self.minHistory && self.size >= 2 {
             let nt = min(max(self.minTail, Int(self.alpha * Double(n))), self.size - 1)
-            let q = Double(self.values[nt])
-            var sum = 0.0
-            for j in 0..<nt { sum += Double(self.values[j]) }
+            // The largest values change rarely: their sum is kept until they do.
+            if self.fitTerms != nt {
+                self.fitTerms = nt
+                self.fitQ = Double(self.entries[nt].value)
+                var sum = 0.0
+                for j in 0..<nt { sum += Double(self.entries[j].value) }
+                self.fitSum = sum
+            }
+            let q = self.fitQ
+            let sum = self.fitSum
             var beta = sum / Double(nt) - q
             // An absolute floor on β (in the statistic's units): with ties at the top of the history (a quantised
             // signal), the fitted β ≈ 0 would make any value just above the largest seen so far look infinitely
@@ -133,57 +153,61 @@ final class TailCalibrator: @unchecked Sendable {
     private func push(_ r: Double) {
         let a = self.seen
         self.seen = a + 1
-        if a >= self.capacity {
-            let old = UInt16(truncatingIfNeeded: a - self.capacity)
-            for j in 0..<self.size where self.arrivals[j] == old {
-                self.remove(at: j)
+        let slot = UInt16(truncatingIfNeeded: a % self.capacity)
+        if a >= self.capacity && self.isPresent(slot) {
+            for j in 0..<self.size where self.entries[j].slot == slot {
+                self.clear(slot)
+                if j <= self.keep { self.fitTerms = -1 }
+                for i in j..<(self.size - 1) { self.entries[i] = self.entries[i + 1] }
+                self.size -= 1
                 break
             }
         }
         let v = Float(r)
-        // The first kept value at or below v: v goes there, and from there on every value gains one.
-        var lo = 0, hi = self.size
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if self.values[mid] > v { lo = mid + 1 } else { hi = mid }
-        }
-        let place = lo
+        // A NaN statistic is not ranked (it would break the order); its slot simply stays empty.
+        guard !v.isNaN else { return }
+        // The first kept value at or below v: v goes there, and from there on every value gains one. Searched from
+        // the smallest end: a typical value is below most of the skyband, so this touches only its last entries.
+        var place = self.size
+        while place > 0 && self.entries[place - 1].value <= v { place -= 1 }
+        if place <= self.keep { self.fitTerms = -1 }
         var w = place
         let keep = UInt8(self.keep)
         for j in place..<self.size {
-            let d = self.dominated[j] &+ 1
-            if d >= keep { continue }
-            self.values[w] = self.values[j]
-            self.arrivals[w] = self.arrivals[j]
-            self.dominated[w] = d
+            var e = self.entries[j]
+            e.dominated &+= 1
+            if e.dominated >= keep {
+                self.clear(e.slot)
+                continue
+            }
+            self.entries[w] = e
             w += 1
         }
         self.size = w
-        if self.size == self.values.count {
+        if self.size == self.entries.count {
             // Full (a long fall): the smallest value leaves, or v is not kept if it is the smallest.
             if place == self.size { return }
             self.size -= 1
+            self.clear(self.entries[self.size].slot)
         }
         var i = self.size
         while i > place {
-            self.values[i] = self.values[i - 1]
-            self.arrivals[i] = self.arrivals[i - 1]
-            self.dominated[i] = self.dominated[i - 1]
+            self.entries[i] = self.entries[i - 1]
             i -= 1
         }
-        self.values[place] = v
-        self.arrivals[place] = UInt16(truncatingIfNeeded: a)
-        self.dominated[place] = 0
+        self.entries[place] = Entry(value: v, slot: slot, dominated: 0)
+        self.present[Int(slot) >> 6] |= 1 << (UInt64(slot) & 63)
         self.size += 1
     }
 
-    private func remove(at j: Int) {
-        for i in j..<(self.size - 1) {
-            self.values[i] = self.values[i + 1]
-            self.arrivals[i] = self.arrivals[i + 1]
-            self.dominated[i] = self.dominated[i + 1]
-        }
-        self.size -= 1
+    @inline(__always)
+    private func isPresent(_ slot: UInt16) -> Bool {
+        self.present[Int(slot) >> 6] & (1 << (UInt64(slot) & 63)) != 0
+    }
+
+    @inline(__always)
+    private func clear(_ slot: UInt16) {
+        self.present[Int(slot) >> 6] &= ~(1 << (UInt64(slot) & 63))
     }
 
     /// How many values the skyband holds now (for tests and the memory figures).
