@@ -8,7 +8,10 @@
 #                 after IDLE seconds (default 20).
 #   1000ch@10Hz   1 TCP device, 1,000 uint16 holding registers 0..999 (8 requests of 125), poll_interval 100ms,
 #                 the default detector bank on every channel, summary_interval 1s, published to a private
-#                 mosquitto on loopback (board default QoS). After WARMUP seconds (default 30): VmRSS sampled every
+#                 mosquitto on loopback (board default QoS). After WARMUP seconds (default 120: the 1,024-sample
+#                 rings are full after 102.4 s, so the window is the steady state an agent runs in for months; while
+#                 they fill, the seasonal baseline searches for a period every 128 samples instead of every 4,096, and
+#                 WARMUP=30 shows that phase, about 1 % of a core more): VmRSS sampled every
 #                 second for SECONDS (default 60; end and max) and CPU = utime+stime (/proc/PID/stat) over the
 #                 window, as % of one core. A subscriber counts the summaries and alerts published in the window.
 #   floor         Benchmarks/footprint/c_floor.c (libmodbus + libmosquitto, gcc -O2): the same 8 reads of 125
@@ -20,12 +23,12 @@
 # The runs are one after the other, sharing the server and the broker. Temporary files in /tmp/otsentry-footprint-*
 # (KEEP=1 keeps them); every process started here is stopped on exit.
 #
-#   Benchmarks/footprint.sh [SECONDS]      (WARMUP=30 IDLE=20 by default; e.g. WARMUP=5 IDLE=5 ... 10 to try it)
+#   Benchmarks/footprint.sh [SECONDS]      (WARMUP=120 IDLE=20 by default; e.g. WARMUP=5 IDLE=5 ... 10 to try it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 seconds=${1:-60}
-warmup=${WARMUP:-30}
+warmup=${WARMUP:-120}
 idle=${IDLE:-20}
 gateway=footprint
 ticks=$(getconf CLK_TCK)
