@@ -76,7 +76,9 @@ public struct CommandLineParser: Sendable {
     }
 
     private func help(_ arguments: [String]) throws(UsageError) -> ParseOutcome {
-        guard let name = arguments.first else { return .print(HelpText.render(self.root, parents: [])) }
+        guard let name = arguments.first, name != "--help", name != "-h" else {
+            return .print(HelpText.render(self.root, parents: []))
+        }
         guard let command = self.root.subcommand(named: name) else {
             let names = self.root.subcommands.map(\.name)
             throw UsageError("unknown subcommand '\(name)'\(Self.suggestion(for: name, among: names))",

@@ -48,6 +48,16 @@ struct CommandLineParserTests {
         #expect(!rootHelp.contains("generate-manual"))
     }
 
+    @Test func helpOfHelpIsTheOverview() throws {
+        for arguments in [["help"], ["help", "--help"], ["help", "-h"]] {
+            guard case .print(let text) = try ParserFixture.parser.parse(arguments) else {
+                Issue.record("\(arguments) did not print help")
+                continue
+            }
+            #expect(text.hasPrefix("OVERVIEW: A tool with subcommands.\n"), "\(arguments)")
+        }
+    }
+
     @Test func hiddenRootOptionsRunTheRootCommand() throws {
         let parsed = try ParserFixture.run(["--generate-manual"])
         #expect(parsed.subcommand == nil)
