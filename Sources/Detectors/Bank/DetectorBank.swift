@@ -17,9 +17,11 @@ public final class DetectorBank: @unchecked Sendable {
     public let history: SampleRing
     @exclusivity(unchecked) private var flatline: FlatlineDetector?
     private let spoof: SpoofDetector?
-    /// One tracker per detector kind (unused for kinds not configured), with each kind's warm-up and severity.
+    /// One tracker per configured detector kind (4 of 7 for the default bank), in kind order.
     private let trackers: UnsafeMutableBufferPointer<AlertTracker>
-    private let configured: [Bool]
+    /// For each kind (3 bits at 3 × its index), its tracker's position, or 7 when the kind is not configured.
+    private let slots: UInt32
+    /// Each kind's warm-up and severity.
     private let warmups: [Int]
     private let severities: [Severity]
     private let eventBuffer: UnsafeMutableBufferPointer<AlertEvent>
@@ -68,21 +70,28 @@ public final class DetectorBank: @unchecked Sendable {
             configuration.flatline.map { ($0.policy, $0.warmup) }, configuration.score.map { ($0.policy, $0.warmup) },
             configuration.spoof.map { ($0.policy, $0.warmup) },
         ]
-        self.trackers = .allocate(capacity: policies.count)
-        for (i, p) in policies.enumerated() {
-            (self.trackers.baseAddress! + i).initialize(to: AlertTracker(policy: p?.0 ?? AlertPolicy()))
+        let configured = policies.compactMap { $0 }
+        self.trackers = .allocate(capacity: max(1, configured.count))
+        for (i, p) in configured.enumerated() {
+            (self.trackers.baseAddress! + i).initialize(to: AlertTracker(policy: p.0))
         }
-        self.configured = policies.map { $0 != nil }
+        var slots: UInt32 = 0
+        var next: UInt32 = 0
+        for (i, p) in policies.enumerated() {
+            slots |= (p == nil ? 7 : next) << (3 * UInt32(i))
+            if p != nil { next += 1 }
+        }
+        self.slots = slots
         self.warmups = policies.map { $0?.1 ?? 0 }
         self.severities = policies.map { $0?.0.severity ?? .low }
-        self.eventBuffer = .allocate(capacity: DetectorKind.allCases.count)
+        self.eventBuffer = .allocate(capacity: max(1, configured.count))
         self.eventBuffer.initialize(repeating: AlertEvent(kind: .range, transition: .open, severity: .low, value: 0,
                                                           time: 0, verdict: .quiet, extreme: 0))
     }
 
     deinit {
         self.eventBuffer.deallocate()
-        self.trackers.deinitialize()
+        self.trackers.baseAddress!.deinitialize(count: self.trackerCount)
         self.trackers.deallocate()
     }
 
@@ -92,12 +101,27 @@ public final class DetectorBank: @unchecked Sendable {
     }
 
     /// Whether the alert of `kind` is open.
-    public func isOpen(_ kind: DetectorKind) -> Bool { self.configured[kind.index] && self.trackers[kind.index].isOpen }
+    public func isOpen(_ kind: DetectorKind) -> Bool {
+        let slot = self.slot(kind.index)
+        return slot != 7 && self.trackers[slot].isOpen
+    }
+
+    /// The position of kind `index`'s tracker, 7 when the kind is not configured.
+    @inline(__always)
+    private func slot(_ index: Int) -> Int { Int((self.slots >> (3 * UInt32(index))) & 7) }
+
+    private func isConfigured(_ kind: DetectorKind) -> Bool { self.slot(kind.index) != 7 }
+
+    private var trackerCount: Int {
+        var n = 0
+        for i in 0..<DetectorKind.allCases.count where self.slot(i) != 7 { n += 1 }
+        return n
+    }
 
     /// Alerts open on this channel.
     public var openCount: Int {
         var n = 0
-        for i in 0..<self.trackers.count where self.configured[i] && self.trackers[i].isOpen { n += 1 }
+        for i in 0..<self.trackerCount where self.trackers[i].isOpen { n += 1 }
         return n
     }
 
@@ -111,7 +135,7 @@ public final class DetectorBank: @unchecked Sendable {
         }
         self.samples += 1
         if let range = self.range {
-            let v = range.update(x, isOpen: self.trackers[DetectorKind.range.index].isOpen)
+            let v = range.update(x, isOpen: self.isOpen(.range))
             self.step(.range, v, clear: !v.active, x, t)
         }
         if self.rate != nil {
@@ -120,15 +144,15 @@ public final class DetectorBank: @unchecked Sendable {
         }
         if let core = self.core {
             let out = core.update(x, at: t)  // pushes x into the history
-            if self.configured[DetectorKind.spike.index] {
+            if self.isConfigured(.spike) {
                 let v = Verdict(active: out.spikeSurprise >= self.spikeOpen, score: out.z, expected: out.expected)
                 self.step(.spike, v, clear: out.spikeSurprise < self.clearRatio * self.spikeOpen, x, t)
             }
-            if self.configured[DetectorKind.shift.index] {
+            if self.isConfigured(.shift) {
                 let v = Verdict(active: out.shiftSurprise >= self.shiftOpen, score: out.cusum, expected: out.expected)
                 self.step(.shift, v, clear: out.shiftSurprise < self.clearRatio * self.shiftOpen, x, t)
             }
-            if self.configured[DetectorKind.score.index] {
+            if self.isConfigured(.score) {
                 self.lastScore = self.samples > self.warmups[DetectorKind.score.index] ? out.score : 0
                 let v = Verdict(active: self.lastScore >= self.scoreOpen, score: self.lastScore, expected: out.expected)
                 self.step(.score, v, clear: self.lastScore < self.scoreClear, x, t)
@@ -149,10 +173,11 @@ public final class DetectorBank: @unchecked Sendable {
     private func step(_ kind: DetectorKind, _ verdict: Verdict, clear: Bool, _ x: Double, _ t: Double) {
         let i = kind.index
         let active = verdict.active && self.samples > self.warmups[i]
-        guard let transition = self.trackers[i].step(at: t, active: active, clear: clear, score: verdict.score)
+        let slot = self.slot(i)
+        guard let transition = self.trackers[slot].step(at: t, active: active, clear: clear, score: verdict.score)
         else { return }
         self.eventBuffer[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: self.severities[i],
-                                                       value: x, time: t, verdict: verdict, extreme: self.trackers[i].extreme)
+                                                       value: x, time: t, verdict: verdict, extreme: self.trackers[slot].extreme)
         self.eventCount += 1
     }
 }
