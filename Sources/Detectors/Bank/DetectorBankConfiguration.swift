@@ -1,26 +1,63 @@
 /// Which detectors watch a channel, and how. Compiled from the board (`detectors:`), or the default bank.
 public struct DetectorBankConfiguration: Sendable, Hashable {
-    public var range: DetectorSetting<RangeDetector.Parameters>?
-    public var rate: DetectorSetting<RateDetector.Parameters>?
-    public var spike: DetectorSetting<SpikeDetector.Parameters>?
-    public var shift: DetectorSetting<ShiftDetector.Parameters>?
-    public var flatline: DetectorSetting<FlatlineDetector.Parameters>?
-    public var score: DetectorSetting<ScoreDetector.Parameters>?
-    public var spoof: DetectorSetting<SpoofDetector.Parameters>?
+    /// The settings live in one immutable box that copies share until one of them changes (copy on write): a
+    /// board holds a configuration per channel, mostly the default bank, and the settings are 0.6 KB.
+    private var storage: Shared<DetectorBankSettings>
+
+    public var range: DetectorSetting<RangeDetector.Parameters>? {
+        get { self.storage.value.range }
+        set { self.change { $0.range = newValue } }
+    }
+    public var rate: DetectorSetting<RateDetector.Parameters>? {
+        get { self.storage.value.rate }
+        set { self.change { $0.rate = newValue } }
+    }
+    public var spike: DetectorSetting<SpikeDetector.Parameters>? {
+        get { self.storage.value.spike }
+        set { self.change { $0.spike = newValue } }
+    }
+    public var shift: DetectorSetting<ShiftDetector.Parameters>? {
+        get { self.storage.value.shift }
+        set { self.change { $0.shift = newValue } }
+    }
+    public var flatline: DetectorSetting<FlatlineDetector.Parameters>? {
+        get { self.storage.value.flatline }
+        set { self.change { $0.flatline = newValue } }
+    }
+    public var score: DetectorSetting<ScoreDetector.Parameters>? {
+        get { self.storage.value.score }
+        set { self.change { $0.score = newValue } }
+    }
+    public var spoof: DetectorSetting<SpoofDetector.Parameters>? {
+        get { self.storage.value.spoof }
+        set { self.change { $0.spoof = newValue } }
+    }
     /// The signal's period in seconds, when the channel declares one (seasonal baseline).
-    public var period: Double?
+    public var period: Double? {
+        get { self.storage.value.period }
+        set { self.change { $0.period = newValue } }
+    }
+
+    private mutating func change(_ body: (inout DetectorBankSettings) -> Void) {
+        var settings = self.storage.value
+        body(&settings)
+        self.storage = Shared(settings)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.storage === b.storage || a.storage.value == b.storage.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.storage.value)
+    }
 
     public init(range: DetectorSetting<RangeDetector.Parameters>? = nil, rate: DetectorSetting<RateDetector.Parameters>? = nil,
                 spike: DetectorSetting<SpikeDetector.Parameters>? = nil, shift: DetectorSetting<ShiftDetector.Parameters>? = nil,
                 flatline: DetectorSetting<FlatlineDetector.Parameters>? = nil,
                 score: DetectorSetting<ScoreDetector.Parameters>? = nil, period: Double? = nil) {
-        self.range = range
-        self.rate = rate
-        self.spike = spike
-        self.shift = shift
-        self.flatline = flatline
-        self.score = score
-        self.period = period
+        self.storage = Shared(DetectorBankSettings(range: range, rate: rate, spike: spike, shift: shift,
+                                                   flatline: flatline, score: score, spoof: nil, period: period))
     }
 
     /// No detector at all.
