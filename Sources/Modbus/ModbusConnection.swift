@@ -105,6 +105,24 @@ public final class ModbusConnection {
         _ = modbus_flush(self.context)
     }
 
+    /// Drops bytes waiting on the link, and those that keep arriving, until it has been quiet for `quiet`
+    /// nanoseconds (at most for `limit`). After an answer to an earlier request (a late one) was read in place of
+    /// the current one, the current answer is still on its way: a plain flush would leave it to be taken for the
+    /// next request's, and every request after would read its predecessor's answer.
+    public func drain(quiet: Int64, limit: Int64) {
+        let fd = modbus_get_socket(self.context)
+        self.flush()
+        guard fd >= 0 else { return }
+        let end = MonotonicClock.now() + limit
+        while MonotonicClock.now() < end {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, Int32(max(1, quiet / 1_000_000)))
+            if ready == 0 { return }  // quiet
+            if ready < 0 && errno != EINTR { return }
+            self.flush()
+        }
+    }
+
     /// Reads `registers.count` input or holding registers starting at `address` into `registers`.
     public func readRegisters(_ table: RegisterTable, address: Int, into registers: UnsafeMutableBufferPointer<UInt16>)
         throws(ModbusError)

@@ -238,7 +238,8 @@ final class DeviceRuntime {
                         connection.flush()
                         retryable = true
                     case .protocolViolation:
-                        connection.flush()
+                        // Typically a late answer taken for this request's: this one's is still on its way.
+                        connection.drain(quiet: 20_000_000, limit: self.definition.timeout.nanoseconds)
                         retryable = true
                     case .exception(let e):
                         retryable = e == .serverDeviceBusy || e == .acknowledge
