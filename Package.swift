@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Modbus", "Mosquitto", "Posix"], path: "Tests/Support", exclude: ["validate_alerts.py"]),
         .testTarget(name: "RegistersTests", dependencies: ["Registers"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
-        .testTarget(name: "ArgumentsTests", dependencies: ["Arguments"]),
+        .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
         .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Posix", "TestSupport"]),

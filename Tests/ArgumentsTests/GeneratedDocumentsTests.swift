@@ -1,5 +1,6 @@
 import Arguments
 import Foundation
+import TestSupport
 import Testing
 
 /// The manual page and the completion script, checked by the programs that consume them: groff and bash.
@@ -16,8 +17,9 @@ struct GeneratedDocumentsTests {
             print("skipped: no groff")
             return
         }
-        let (status, text, warnings) = try Self.shell("groff -man -Tutf8 -ww 2>/tmp/groff-warnings-$$ | col -b; cat /tmp/groff-warnings-$$ >&2; rm -f /tmp/groff-warnings-$$",
-                                                      input: page)
+        let dir = TemporaryDirectory()
+        let path = dir.write("tool.1", page)
+        let (status, text, warnings) = try runProcess("/usr/bin/groff", ["-man", "-Tascii", "-P-cbou", "-ww", path])
         #expect(status == 0)
         #expect(warnings == "", "groff warnings:\n\(warnings)")
         #expect(text.contains("--device ID"))
@@ -34,49 +36,30 @@ struct GeneratedDocumentsTests {
         ("tool help r", 2, ["replay"]),
     ])
     func bashCompletesSubcommandsOptionsAndValues(_ line: String, _ cword: Int, _ expected: [String]) throws {
-        let script = BashCompletion.script(ParserFixture.root)
         var words = line.split(separator: " ").map { "'\($0)'" }
         if line.hasSuffix(" ") { words.append("''") }
-        let (status, out, err) = try Self.shell("""
-            source /dev/stdin
-            COMP_WORDS=(\(words.joined(separator: " "))); COMP_CWORD=\(cword)
-            _tool
-            printf '%s\\n' "${COMPREPLY[@]}"
-            """, input: script, bash: true)
+        let (status, out, err) = try Self.complete(words.joined(separator: " "), cword: cword)
         #expect(status == 0, "\(err)")
         #expect(Set(out.split(separator: "\n").map(String.init)) == Set(expected), "\(line)")
     }
 
     @Test func bashCompletesFileNamesForFileOptions() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("argcomp-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        _ = FileManager.default.createFile(atPath: dir.path + "/board-a.yaml", contents: Data())
-        let script = BashCompletion.script(ParserFixture.root)
-        let (status, out, err) = try Self.shell("""
-            source /dev/stdin
-            COMP_WORDS=(tool check --board '\(dir.path)/bo'); COMP_CWORD=3
-            _tool
-            printf '%s\\n' "${COMPREPLY[@]}"
-            """, input: script, bash: true)
+        let dir = TemporaryDirectory()
+        _ = dir.write("board-a.yaml", "")
+        let (status, out, err) = try Self.complete("tool check --board '\(dir.path)/bo'", cword: 3)
         #expect(status == 0, "\(err)")
         #expect(out == dir.path + "/board-a.yaml\n")
     }
 
-    private static func shell(_ command: String, input: String, bash: Bool = false) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bash ? "/bin/bash" : "/bin/sh")
-        process.arguments = ["-c", command]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    /// Sources the fixture's completion script in bash and prints the completions of `words` at `cword`.
+    private static func complete(_ words: String, cword: Int) throws -> (Int32, String, String) {
+        let dir = TemporaryDirectory()
+        let script = dir.write("tool.bash", BashCompletion.script(ParserFixture.root))
+        return try runProcess("/bin/bash", ["-c", """
+            source '\(script)'
+            COMP_WORDS=(\(words)); COMP_CWORD=\(cword)
+            _tool
+            printf '%s\\n' "${COMPREPLY[@]}"
+            """])
     }
 }

@@ -8,8 +8,8 @@
 /// Each detector learns during its warm-up and raises no condition
 /// until it has seen `warmup` samples; a detector does not learn from the samples it flags.
 public final class DetectorBank: @unchecked Sendable {
-    private let sharedConfiguration: Shared<DetectorBankConfiguration>
-    public var configuration: DetectorBankConfiguration { self.sharedConfiguration.value }
+    /// Copy on write: the board's channels and their banks share one copy of the settings.
+    public let configuration: DetectorBankConfiguration
     @exclusivity(unchecked) private var range: RangeDetector?
     @exclusivity(unchecked) private var rate: RateDetector?
     private let core: StatisticalCore?
@@ -40,7 +40,7 @@ public final class DetectorBank: @unchecked Sendable {
     /// half of it). `history`: the channel's sample ring to keep the samples in (allocated here when nil, or when
     /// it is shorter than the 16 samples the statistical detectors need).
     public init(_ configuration: DetectorBankConfiguration, window: Int = 1024, history: SampleRing? = nil) {
-        self.sharedConfiguration = InternTable<DetectorBankConfiguration>.configurations.shared(configuration)
+        self.configuration = configuration
         let ring = history.flatMap { $0.capacity >= 16 ? $0 : nil } ?? SampleRing(capacity: max(window, 16))
         self.history = ring
         self.range = configuration.range.map { RangeDetector($0.parameters) }

@@ -1,10 +1,9 @@
 import Synchronization
 
-/// Hands out one ``Shared`` copy per distinct value. Detector parameters and bank configurations are the same for
-/// most channels of a board: read at every sample through a shared copy, they stay in cache, where a copy in each
-/// channel's objects (a few hundred bytes each) would be read from memory for each channel in turn, and take
-/// room. The table grows only with the distinct values boards declare (a handful); it is used when banks are
-/// built, never per sample.
+/// Hands out one ``Shared`` copy per distinct value. Detector parameters are the same for most channels of a
+/// board: read at every sample through a shared copy, they stay in cache, where a copy in each channel's objects
+/// (a few hundred bytes each) would be read from memory for each channel in turn, and take room. The table grows
+/// only with the distinct values boards declare (a handful); it is used when banks are built, never per sample.
 final class InternTable<Value: Hashable & Sendable>: Sendable {
     private let table = Mutex<[Value: Shared<Value>]>([:])
 
@@ -16,10 +15,7 @@ final class InternTable<Value: Hashable & Sendable>: Sendable {
             return shared
         }
     }
-
-    static var parameters: InternTable<StatisticalParameters> { internedParameters }
-    static var configurations: InternTable<DetectorBankConfiguration> { internedConfigurations }
 }
 
-private let internedParameters = InternTable<StatisticalParameters>()
-private let internedConfigurations = InternTable<DetectorBankConfiguration>()
+/// The statistical detectors' parameter sets, shared by all banks.
+let parameterSets = InternTable<StatisticalParameters>()

@@ -12,10 +12,10 @@ final class SeasonalBaseline: @unchecked Sendable {
     private var parameters: StatisticalParameters { self.shared.value }
     @exclusivity(unchecked) private var sortScratch = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
-    init(history: SampleRing, parameters: StatisticalParameters) {
+    init(history: SampleRing, parameters: Shared<StatisticalParameters>) {
         self.history = history
-        self.shared = InternTable<StatisticalParameters>.parameters.shared(parameters)
-        self.nextCheck = parameters.periodFillEvery
+        self.shared = parameters
+        self.nextCheck = parameters.value.periodFillEvery
     }
 
     var window: Int { self.history.capacity }

@@ -12,9 +12,9 @@ final class SpikeModel: @unchecked Sendable {
     private let shared: Shared<StatisticalParameters>
     private var parameters: StatisticalParameters { self.shared.value }
 
-    init(parameters: StatisticalParameters) {
-        self.shared = InternTable<StatisticalParameters>.parameters.shared(parameters)
-        self.window = SortedWindow(capacity: parameters.spikeWindow)
+    init(parameters: Shared<StatisticalParameters>) {
+        self.shared = parameters
+        self.window = SortedWindow(capacity: parameters.value.spikeWindow)
     }
 
     func z(_ u: Double) -> Double {

@@ -45,10 +45,10 @@ final class StatisticalCore: @unchecked Sendable {
 
     /// `history`: the channel's sample ring, which the seasonal baseline reads and this core pushes into.
     init(history: SampleRing, parameters: StatisticalParameters, declaredPeriod: Double? = nil) {
-        self.shared = InternTable<StatisticalParameters>.parameters.shared(parameters)
+        self.shared = parameterSets.shared(parameters)
         self.declaredPeriod = declaredPeriod
-        self.seasonal = SeasonalBaseline(history: history, parameters: parameters)
-        self.spike = SpikeModel(parameters: parameters)
+        self.seasonal = SeasonalBaseline(history: history, parameters: self.shared)
+        self.spike = SpikeModel(parameters: self.shared)
         self.spikeCalibration = TailCalibrator(parameters: parameters, minBeta: parameters.calibrationMinBeta)
         self.shiftCalibration = TailCalibrator(parameters: parameters, decluster: true,
                                                minBeta: parameters.calibrationMinBetaShift)
