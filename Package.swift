@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "BoardFile", targets: ["BoardFile"]),
         .library(name: "Registers", targets: ["Registers"]),
         .library(name: "Modbus", targets: ["Modbus"]),
+        .library(name: "Sparkplug", targets: ["Sparkplug"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -36,6 +37,8 @@ let package = Package(
         .target(name: "BoardFile", dependencies: ["YAML", "Registers", "Posix", "Detectors"]),
         .target(name: "Detectors"),
         .target(name: "Spool", dependencies: ["Posix"]),
+        // Sparkplug B payloads: a proto2 encoder and decoder for `sparkplug_b.proto`'s Payload (no Foundation).
+        .target(name: "Sparkplug"),
         // The command line: parsing, --help, the manual page and bash completion from one description.
         .target(name: "Arguments"),
 
@@ -43,7 +46,7 @@ let package = Package(
         .target(
             name: "AgentCore",
             dependencies: [
-                "BoardFile", "Registers", "Detectors", "Modbus", "Mosquitto", "Posix", "Spool",
+                "BoardFile", "Registers", "Detectors", "Modbus", "Mosquitto", "Posix", "Spool", "Sparkplug",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -63,12 +66,13 @@ let package = Package(
         ),
 
         // Test helpers: real peers (mosquitto processes, libmodbus servers, child processes).
-        .target(name: "TestSupport", dependencies: ["Modbus", "Mosquitto", "Posix"], path: "Tests/Support", exclude: ["validate_alerts.py"]),
+        .target(name: "TestSupport", dependencies: ["Modbus", "Mosquitto", "Posix"], path: "Tests/Support", exclude: ["validate_alerts.py", "decode_sparkplug.py"]),
         .testTarget(name: "RegistersTests", dependencies: ["Registers"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
         .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors"]),
+        .testTarget(name: "SparkplugTests", dependencies: ["Sparkplug"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Posix", "TestSupport"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "Registers", "TestSupport"]),
         .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),

@@ -23,5 +23,8 @@ let package = Package(
         .executableTarget(name: "FuzzDeviceIdentification", dependencies: [
             "CFuzzerDriver", .product(name: "Modbus", package: main),
         ]),
+        .executableTarget(name: "FuzzSparkplug", dependencies: [
+            "CFuzzerDriver", .product(name: "Sparkplug", package: main),
+        ]),
     ]
 )

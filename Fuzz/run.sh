@@ -27,4 +27,5 @@ run() {
 run FuzzBoard board ../Boards ../Boards/profiles ../Boards/gateways
 run FuzzRegisters registers
 run FuzzDeviceIdentification device-identification
+run FuzzSparkplug sparkplug
 exit $status
