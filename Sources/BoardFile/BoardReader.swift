@@ -14,14 +14,16 @@ struct BoardReader {
     static let linkKeys = ["enabled", "window", "learn"]
     static let spoolKeys = ["path", "max_size", "fsync", "fsync_interval", "replay_rate"]
     static let portKeys = ["device", "baud", "parity", "data_bits", "stop_bits", "rs485", "turnaround"]
-    static let mqttKeys = ["url", "topic_prefix", "qos", "client_id", "tls", "username", "password_file"]
+    static let mqttKeys = ["url", "topic_prefix", "qos", "client_id", "tls", "username", "password_file", "format",
+                           "group_id"]
     static let tlsKeys = ["ca_file", "cert_file", "key_file", "min_version"]
     static let deviceSettingKeys = ["unit", "poll_interval", "timeout", "retries", "pause_after_connect",
                                     "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
                                     "degrade_for", "identity", "identity_interval"]
     static let deviceKeys = ["id", "tcp", "rtu", "profile", "channels", "maintenance", "link"] + deviceSettingKeys
     static let channelKeys = ["id", "register", "table", "address", "type", "order", "byte", "bit", "length", "scale",
-                              "offset", "unit", "window", "poll_interval", "period", "role", "detectors", "simulate"]
+                              "offset", "unit", "window", "poll_interval", "period", "role", "detectors", "simulate",
+                              "deadband"]
     static let simulateKeys = ["level", "noise", "cycle", "amplitude", "repeat", "seed", "faults", "text"]
     static let faultKeys = ["kind", "at", "for", "magnitude", "value", "detect_within"]
 
@@ -73,6 +75,12 @@ struct BoardReader {
                           devices: devices, persistence: persistence, file: self.sink.file)
         board.maintenance = maintenance
         return board
+    }
+
+    /// Sparkplug ids (group, edge node, device) are topic segments: no wildcard, separator or space.
+    static func isValidSparkplugID(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "+")
+            && $0 != UInt8(ascii: "#") && $0 != UInt8(ascii: "/") }
     }
 
     func readMQTT(_ node: YAMLNode, gateway: String?) -> BrokerSettings? {
@@ -133,9 +141,27 @@ struct BoardReader {
                 self.sink.error(mark, "mqtt.client_id", "must be printable ASCII without spaces, '/', '+' or '#'")
             }
         }
+        let format = m.choice("format", OutputFormat.self) ?? .json
+        var groupID: String?
+        if let (text, mark) = m.string("group_id", maxLength: 128) {
+            if format != .sparkplug {
+                self.sink.error(mark, "mqtt.group_id", "group_id applies to format: sparkplug only")
+            } else if Self.isValidSparkplugID(text) {
+                groupID = text
+            } else {
+                self.sink.error(mark, "mqtt.group_id",
+                                "\"\(text)\" is not a valid Sparkplug group id (printable ASCII without spaces, '/', '+' or '#')")
+            }
+        } else if format == .sparkplug {
+            self.sink.error(m.scalar("format")?.mark ?? node.mark, "mqtt.group_id",
+                            "format: sparkplug needs a group_id (the Sparkplug group of this edge node)")
+        }
         guard let (urlText, _) = url, let endpoint else { return nil }
-        return BrokerSettings(url: urlText, endpoint: endpoint, topicPrefix: prefix, qos: qos, clientID: clientID,
-                              tls: tls, username: username?.0, passwordFile: passwordFile)
+        var settings = BrokerSettings(url: urlText, endpoint: endpoint, topicPrefix: prefix, qos: qos, clientID: clientID,
+                                      tls: tls, username: username?.0, passwordFile: passwordFile)
+        settings.format = format
+        settings.groupID = groupID
+        return settings
     }
 
     func readTLS(_ node: YAMLNode) -> BrokerTLS? {
@@ -438,6 +464,8 @@ struct BoardReader {
         let period = m.duration("period", in: .milliseconds(100)...(.seconds(31 * 86400)))
         let simulation = m.node("simulate").flatMap { self.readSimulation($0, path: m.child("simulate")) }
         let role = m.choice("role", ChannelRole.self)
+        let deadband = m.number("deadband") ?? 0
+        if !(deadband >= 0), let s = m.scalar("deadband") { self.sink.error(s.mark, m.child("deadband"), "must be ≥ 0") }
         // Discrete states (bool, bit) get no statistical bank by default: spikes and shifts mean nothing on them;
         // neither do they on parameters, which should not move at all.
         var detectors = type == .bool || type == .bit || role != nil ? DetectorBankConfiguration.none : .default
@@ -491,6 +519,7 @@ struct BoardReader {
                                         simulation: simulation, detectors: detectors, period: period,
                                         mark: m.mapping.mark)
         channel.role = role
+        channel.deadband = max(0, deadband)
         return channel
     }
 

@@ -14,6 +14,10 @@ public struct BrokerSettings: Sendable, Hashable {
     /// MQTT user name, and the file holding the password (read at start; never logged).
     public var username: String?
     public var passwordFile: String?
+    /// `format`: JSON topics (default) or Sparkplug B.
+    public var format: OutputFormat = .json
+    /// `group_id`: the Sparkplug group (required with `format: sparkplug`); the gateway id is the edge node id.
+    public var groupID: String?
 
     public init(url: String, endpoint: Endpoint, topicPrefix: String, qos: Int, clientID: String,
                 tls: BrokerTLS? = nil, username: String? = nil, passwordFile: String? = nil)

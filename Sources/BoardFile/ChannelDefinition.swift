@@ -33,6 +33,9 @@ public struct ChannelDefinition: Sendable, Hashable {
     public var period: Duration?
     /// Integrity role: changes outside maintenance windows are alerts.
     public var role: ChannelRole?
+    /// Sparkplug report by exception: a value is sent when it moved more than this from the last one sent
+    /// (engineering units; 0: any change). Also sent in every periodic full report.
+    public var deadband: Double = 0
     public var mark: YAMLMark
 
     public init(id: String, table: RegisterTable, address: Int, type: DataType, order: ByteOrder = .ABCD,

@@ -54,6 +54,22 @@ struct BoardLoaderTests {
         let channel = device.channels[0]
         #expect(channel.type == .uint16 && channel.order == .ABCD && channel.scaling.isIdentity)
         #expect(channel.unit == "" && channel.window == 1024)
+        #expect(board.mqtt.format == .json && board.mqtt.groupID == nil && channel.deadband == 0)
+    }
+
+    @Test func readsTheSparkplugSettings() throws {
+        let board = try BoardLoader.parse("""
+            gateway: line-4
+            mqtt: {url: "mqtt://broker", format: sparkplug, group_id: Plant-A}
+            devices:
+              - id: d1
+                tcp: 10.1.2.3
+                channels:
+                  - {id: c1, table: input, address: 7, deadband: 0.5}
+                  - {id: c2, table: input, address: 8}
+            """, file: "sparkplug.yaml")
+        #expect(board.mqtt.format == .sparkplug && board.mqtt.groupID == "Plant-A")
+        #expect(board.devices[0].channels.map(\.deadband) == [0.5, 0])
     }
 
     @Test func acceptsHexAddressesAndIPv6() throws {
