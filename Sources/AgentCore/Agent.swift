@@ -16,6 +16,7 @@ public final class Agent {
     public private(set) var board: Board
     private let logger: Logger
     private let publisher: Publisher
+    private let sparkplug: SparkplugSession?
     private let delivery: Delivery
     private let sequences: SequenceStore
     private let alertIDs: AlertIdentifiers
@@ -73,8 +74,13 @@ public final class Agent {
                 throw .secret(error)
             }
         }
+        let sparkplug: SparkplugSession? = board.mqtt.format == .sparkplug
+            ? SparkplugSession(group: board.mqtt.groupID ?? "", edgeNode: board.gateway, stateDirectory: state, logger: logger)
+            : nil
+        self.sparkplug = sparkplug
         do {
-            self.publisher = try Publisher(board: board, password: password, logger: logger, delivery: self.delivery)
+            self.publisher = try Publisher(board: board, password: password, logger: logger, delivery: self.delivery,
+                                           sparkplug: sparkplug)
         } catch {
             throw .mqtt(error)
         }
@@ -85,13 +91,29 @@ public final class Agent {
 
     private func makeWorkers(_ board: Board, stop: StopSignal) throws(AgentError) -> [BusWorker] {
         let topics = Topics(board: board)
-        return try BusLayout.build(board).map { bus in
-            let runtimes = bus.devices.map { DeviceRuntime($0, summaryInterval: board.summaryInterval, topics: topics) }
+        // Sparkplug aliases: unique across the edge node, in board order.
+        var next = SparkplugSession.firstDeviceAlias
+        var sparkplugDevices: [SparkplugDevice] = []
+        if self.sparkplug != nil {
+            for device in board.devices {
+                let sp = SparkplugDevice(device, aliasBase: next)
+                next += UInt64(sp.metricCount)
+                sparkplugDevices.append(sp)
+            }
+        }
+        let workers = try BusLayout.build(board).map { bus in
+            let runtimes = bus.devices.map { definition in
+                let runtime = DeviceRuntime(definition, summaryInterval: board.summaryInterval, topics: topics)
+                runtime.sparkplug = sparkplugDevices.first { $0.id == definition.id }
+                return runtime
+            }
             return BusWorker(name: bus.name, connection: bus.connection, devices: runtimes, turnaround: bus.turnaround,
                              publisher: self.publisher, delivery: self.delivery, sequences: self.sequences,
                              alertIDs: self.alertIDs, gateway: board.gateway, logger: self.logger, stop: stop,
                              integrity: self.integrity)
         }
+        self.sparkplug?.setDevices(sparkplugDevices)
+        return workers
     }
 
     /// Runs until SIGTERM or SIGINT, then stops cleanly within 5 s. Signals must already be blocked

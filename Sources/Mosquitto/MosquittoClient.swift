@@ -52,6 +52,9 @@ public final class MosquittoClient: @unchecked Sendable {
         /// The message with this id completed: sent (QoS 0), PUBACK (QoS 1) or PUBCOMP (QoS 2) received.
         public var published: @Sendable (Int32) -> Void = { _ in }
         public var message: @Sendable (MQTTMessage) -> Void = { _ in }
+        /// Just before each connection attempt (the network thread), e.g. to set a will that changes per session
+        /// (Sparkplug's `bdSeq`); returns the will to set, or nil to keep the current one.
+        public var beforeConnect: @Sendable () -> MQTTMessage? = { nil }
 
         public init() {}
     }
@@ -281,6 +284,14 @@ private final class ClientCore: @unchecked Sendable {
                     continue
                 }
                 _ = self.takeLog()
+                if let will = self.events.beforeConnect() {
+                    let rc = will.payload.withUnsafeBytes {
+                        mosquitto_will_set(self.handle, will.topic, Int32($0.count), $0.baseAddress, Int32(will.qos), will.retain)
+                    }
+                    if rc != MOSQ_ERR_SUCCESS.rawValue {
+                        self.events.connectFailed(MosquittoError(code: rc, operation: "set will on \(will.topic)"))
+                    }
+                }
                 let rc = mosquitto_connect_async(self.handle, self.options.host, Int32(self.options.port),
                                                  Int32(self.options.keepAlive))
                 if rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_CONN_PENDING.rawValue {

@@ -9,9 +9,15 @@ public enum CheckReport {
         for port in board.ports {
             out += "port \(port.name): \(port.settingsDescription), turnaround \(DurationFormat.describe(port.turnaround))\n"
         }
-        out += "gateway \(board.gateway): broker \(board.mqtt.url), topic prefix \(board.mqtt.topicPrefix), "
-        out += "qos \(board.mqtt.qos), client id \(board.mqtt.clientID), summary every "
-        out += "\(DurationFormat.describe(board.summaryInterval))\n"
+        if board.mqtt.format == .sparkplug {
+            out += "gateway \(board.gateway): broker \(board.mqtt.url), Sparkplug B: group \(board.mqtt.groupID ?? ""), "
+            out += "edge node \(board.gateway) (spBv1.0/\(board.mqtt.groupID ?? "")/…/\(board.gateway)), client id "
+            out += "\(board.mqtt.clientID), full report every \(DurationFormat.describe(board.summaryInterval))\n"
+        } else {
+            out += "gateway \(board.gateway): broker \(board.mqtt.url), topic prefix \(board.mqtt.topicPrefix), "
+            out += "qos \(board.mqtt.qos), client id \(board.mqtt.clientID), summary every "
+            out += "\(DurationFormat.describe(board.summaryInterval))\n"
+        }
         if let tls = board.mqtt.tls {
             out += "tls: \(tls.minVersion) or later, broker certificate and host name verified against "
             out += "\(tls.caFile ?? "the system CA store")"

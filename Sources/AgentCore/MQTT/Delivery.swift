@@ -26,8 +26,12 @@ final class Delivery: @unchecked Sendable {
     /// QoS 1/2 messages handed to libmosquitto and not yet acknowledged.
     static let maxInFlight = 20
 
-    /// Publishes one message; returns its message id, or nil when libmosquitto refused it.
-    var send: (String, [UInt8], Int) -> Int32? = { _, _, _ in nil }
+    /// Publishes one message (topic, payload, QoS, and whether it was spooled before the current session);
+    /// returns its message id, or nil when it cannot be sent now.
+    var send: (String, [UInt8], Int, Bool) -> Int32? = { _, _, _, _ in nil }
+    /// Runs before records are sent while connected, with true for the first time in a session (Sparkplug
+    /// births).
+    var beforeSending: ((Bool) -> Void)?
 
     init(spool: Spool, replayRate: Double, logger: Logger) {
         self.spool = spool
@@ -67,6 +71,9 @@ final class Delivery: @unchecked Sendable {
     func withSpool<R>(_ body: (Spool) throws -> R) rethrows -> R {
         try self.lock.withLock { _ in try body(self.spool) }
     }
+
+    /// Wakes the sender (work other than new records, e.g. a rebirth).
+    func wakeUp() { self.wake.signal() }
 
     func start() {
         self.thread = PosixThread(name: "spool") { [self] in self.run() }
@@ -113,7 +120,8 @@ final class Delivery: @unchecked Sendable {
             }
             let up = self.connected.load(ordering: .acquiring)
             let currentEpoch = self.connectionEpoch.load(ordering: .acquiring)
-            if up && currentEpoch != epoch {
+            let newSession = up && currentEpoch != epoch
+            if newSession {
                 // A new session: what was appended before it is backlog. Messages in flight at the loss are
                 // resent by libmosquitto under their ids; if their acknowledgement does not come with the next
                 // session, they are sent again from the spool below.
@@ -125,6 +133,7 @@ final class Delivery: @unchecked Sendable {
                 }
             }
             if up {
+                self.beforeSending?(newSession)
                 let now = MonotonicClock.now()
                 tokens = min(self.replayRate, tokens + self.replayRate * Double(now - lastRefill) / 1e9)
                 lastRefill = now
@@ -143,7 +152,7 @@ final class Delivery: @unchecked Sendable {
                     guard let id = next else { break }
                     let message = self.lock.withLock { _ in try? self.spool.read(id) }
                     guard let message else { break }
-                    guard let mid = self.send(message.topic, message.payload, message.qos) else { break }
+                    guard let mid = self.send(message.topic, message.payload, message.qos, id < backlogBelow) else { break }
                     if message.qos == 0 {
                         self.lock.withLock { _ in try? self.spool.acknowledge(id) }
                     } else {

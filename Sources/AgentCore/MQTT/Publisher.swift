@@ -19,11 +19,15 @@ public final class Publisher: Sendable {
     /// Message ids acknowledged while ``stop(timeoutNanoseconds:)`` waits (nil when nobody waits).
     private let acknowledged = Mutex<Set<Int32>?>(nil)
     private let state: PublisherState
+    /// The Sparkplug session with `mqtt.format: sparkplug`; the JSON topics (status, summaries, alerts) are then
+    /// not published, and the will is the Sparkplug NDEATH.
+    let sparkplug: SparkplugSession?
 
     /// QoS of the status messages and of the will.
     public static let statusQoS = 1
 
-    init(board: Board, password: String? = nil, logger: Logger, delivery: Delivery? = nil) throws(MosquittoError) {
+    init(board: Board, password: String? = nil, logger: Logger, delivery: Delivery? = nil,
+         sparkplug: SparkplugSession? = nil) throws(MosquittoError) {
         let topics = Topics(board: board)
         var options = MosquittoClient.Options(clientID: board.mqtt.clientID, host: board.mqtt.endpoint.host,
                                               port: board.mqtt.endpoint.port)
@@ -34,11 +38,18 @@ public final class Publisher: Sendable {
             t.minimumVersion = tls.minVersion
             options.tls = t
         }
-        options.will = MQTTMessage(topic: topics.gatewayStatus,
-                                   payload: Self.gatewayStatus(online: false, at: WallClock.nowMilliseconds()),
-                                   qos: Self.statusQoS, retain: true)
+        if sparkplug == nil {
+            options.will = MQTTMessage(topic: topics.gatewayStatus,
+                                       payload: Self.gatewayStatus(online: false, at: WallClock.nowMilliseconds()),
+                                       qos: Self.statusQoS, retain: true)
+        }
         let state = PublisherState()
         var events = MosquittoClient.Events()
+        if let sparkplug {
+            // A new bdSeq and its NDEATH as the will before every connection attempt, reconnects included.
+            events.beforeConnect = { sparkplug.nextConnection() }
+            events.message = { message in sparkplug.handleCommand(topic: message.topic, payload: message.payload) }
+        }
         let endpoint = "\(board.mqtt.endpoint)"
         events.connected = { rc in
             guard rc == 0 else {
@@ -53,6 +64,7 @@ public final class Publisher: Sendable {
             state.onConnectionChange?(true)
         }
         events.disconnected = { rc in
+            sparkplug?.connectionLost()
             state.onConnectionChange?(false)
             if rc != 0 {
                 logger.warning("broker connection lost; reconnecting", metadata: [
@@ -85,21 +97,48 @@ public final class Publisher: Sendable {
         self.logger = logger
         self.state = state
         self.delivery = delivery
-        if let delivery {
-            let client = self.client
-            delivery.send = { topic, payload, qos in
-                payload.withUnsafeBytes { bytes in
-                    do {
-                        return try client.publish(topic: topic, payload: bytes, qos: qos, retain: false)
-                    } catch {
-                        logger.error("publish failed", metadata: ["topic": "\(topic)", "error": "\(error)"])
-                        return nil
-                    }
+        self.sparkplug = sparkplug
+        let client = self.client
+        // Not retained; the message id, or nil (logged) when libmosquitto refused the message.
+        let send: @Sendable (String, [UInt8], Int) -> Int32? = { topic, payload, qos in
+            payload.withUnsafeBytes { bytes in
+                do {
+                    return try client.publish(topic: topic, payload: bytes, qos: qos, retain: false)
+                } catch {
+                    logger.error("publish failed", metadata: ["topic": "\(topic)", "error": "\(error)"])
+                    return nil
                 }
             }
+        }
+        if let sparkplug {
+            sparkplug.publish = send
+            if let delivery {
+                delivery.send = { topic, payload, qos, historical in
+                    sparkplug.send(topic: topic, payload: payload, qos: qos, historical: historical)
+                }
+                delivery.beforeSending = { newSession in sparkplug.beforeSending(newSession: newSession) }
+                sparkplug.wake = { delivery.wakeUp() }
+            }
+        } else if let delivery {
+            delivery.send = { topic, payload, qos, _ in send(topic, payload, qos) }
+        }
+        if let delivery {
             state.onConnectionChange = { up in delivery.connectionChanged(up) }
         }
-        state.onConnect = { [unowned self] in self.republishRetained() }
+        state.onConnect = { [unowned self] in
+            if let sparkplug = self.sparkplug {
+                // Commands are received to answer rebirth requests, and to count and refuse everything else.
+                for pattern in [sparkplug.topics.nodeCommand, sparkplug.topics.deviceCommands] {
+                    do {
+                        try self.client.subscribe(pattern, qos: 1)
+                    } catch {
+                        self.logger.error("sparkplug: cannot subscribe", metadata: ["topic": "\(pattern)", "error": "\(error)"])
+                    }
+                }
+            } else {
+                self.republishRetained()
+            }
+        }
         state.onPublished = { [unowned self] mid in
             self.acknowledged.withLock { set in _ = set?.insert(mid) }
             self.delivery?.acknowledged(mid)
@@ -110,8 +149,10 @@ public final class Publisher: Sendable {
 
     /// Starts connecting (in the background) and publishes the gateway's `online` status once connected.
     public func start() throws(MosquittoError) {
-        self.setRetained(self.topics.gatewayStatus,
-                         Self.gatewayStatus(online: true, at: WallClock.nowMilliseconds()), publish: false)
+        if self.sparkplug == nil {
+            self.setRetained(self.topics.gatewayStatus,
+                             Self.gatewayStatus(online: true, at: WallClock.nowMilliseconds()), publish: false)
+        }
         try self.client.start()
     }
 
@@ -129,11 +170,13 @@ public final class Publisher: Sendable {
 
     /// Publishes a retained message with QoS 1 and remembers it for republishing after a reconnect.
     public func publishRetained(topic: String, payload: [UInt8]) {
+        guard self.sparkplug == nil else { return }
         self.setRetained(topic, payload, publish: true)
     }
 
     /// Deletes a retained message (an empty retained message) and forgets it.
     public func clearRetained(topic: String) {
+        guard self.sparkplug == nil else { return }
         self.retained.withLock { list in list.removeAll { $0.topic == topic } }
         _ = try? self.client.publish(MQTTMessage(topic: topic, payload: [], qos: Self.statusQoS, retain: true))
     }
@@ -162,11 +205,14 @@ public final class Publisher: Sendable {
     /// Clean shutdown: publishes the `offline` gateway status (and waits up to `timeout` for the broker's
     /// acknowledgement when connected), then disconnects so the will is not sent.
     public func stop(timeoutNanoseconds: Int64 = 2_000_000_000) {
-        let payload = Self.gatewayStatus(online: false, at: WallClock.nowMilliseconds())
+        let last = self.sparkplug?.currentDeath()
+            ?? MQTTMessage(topic: self.topics.gatewayStatus,
+                           payload: Self.gatewayStatus(online: false, at: WallClock.nowMilliseconds()),
+                           qos: Self.statusQoS, retain: true)
         if self.client.isConnected {
             self.acknowledged.withLock { $0 = [] }
-            let mid = try? self.client.publish(MQTTMessage(topic: self.topics.gatewayStatus, payload: payload,
-                                                           qos: Self.statusQoS, retain: true))
+            // Sparkplug: the NDEATH, as the broker sends no will after a DISCONNECT.
+            let mid = try? self.client.publish(last)
             if let mid {
                 let deadline = MonotonicClock.now() + timeoutNanoseconds
                 let pause = StopSignal()
@@ -208,6 +254,10 @@ public final class Publisher: Sendable {
 
     /// Refreshes the retained online status (with the spool's figures).
     public func publishGatewayStatus(spool: SpoolStatistics?) {
+        if let sparkplug = self.sparkplug {
+            if let spool { sparkplug.publishNodeData(spool: spool) }
+            return
+        }
         self.publishRetained(topic: self.topics.gatewayStatus,
                              payload: Self.gatewayStatus(online: true, at: WallClock.nowMilliseconds(), spool: spool))
     }

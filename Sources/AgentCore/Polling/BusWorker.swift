@@ -80,6 +80,26 @@ final class BusWorker: @unchecked Sendable {
     /// One alert event: to `<prefix>/<gateway>/alerts` through the spool, and as the retained state of the
     /// alert's own topic (emptied on close).
     func publish(_ record: AlertRecord, device: DeviceRuntime, topic: String) {
+        if self.publisher.sparkplug != nil {
+            self.publishSparkplugAlert(record, device: device)
+        } else {
+            self.publishJSON(record, device: device, topic: topic)
+        }
+        var metadata: Logger.Metadata = [
+            "device": "\(device.definition.id)", "rule": "\(record.rule)", "level": "\(record.severity.rawValue)",
+        ]
+        if let channel = record.channel { metadata["channel"] = "\(channel)" }
+        if !record.value.isNaN { metadata["value"] = "\(record.value)" }
+        if !record.attack.isEmpty { metadata["attack"] = "\(record.attack.map(\.id).joined(separator: ","))" }
+        if record.ruleType == "integrity" || record.ruleType == "availability" { metadata["msg"] = "\(record.message)" }
+        switch record.transition {
+        case .open: self.logger.warning("alert open", metadata: metadata)
+        case .update: self.logger.info("alert update", metadata: metadata)
+        case .close: self.logger.info("alert close", metadata: metadata)
+        }
+    }
+
+    private func publishJSON(_ record: AlertRecord, device: DeviceRuntime, topic: String) {
         let id = AlertIdentifiers.text(self.alertIDs.next())
         self.sequences.raise("alert-id-ms", to: UInt64(self.alertIDs.lastMillisecond))
         let seq = self.sequences.take("alerts")
@@ -99,18 +119,6 @@ final class BusWorker: @unchecked Sendable {
             self.publisher.clearRetained(topic: topic)
         } else {
             self.publisher.publishRetained(topic: topic, payload: payload)
-        }
-        var metadata: Logger.Metadata = [
-            "device": "\(device.definition.id)", "rule": "\(record.rule)", "level": "\(record.severity.rawValue)",
-        ]
-        if let channel = record.channel { metadata["channel"] = "\(channel)" }
-        if !record.value.isNaN { metadata["value"] = "\(record.value)" }
-        if !record.attack.isEmpty { metadata["attack"] = "\(record.attack.map(\.id).joined(separator: ","))" }
-        if record.ruleType == "integrity" || record.ruleType == "availability" { metadata["msg"] = "\(record.message)" }
-        switch record.transition {
-        case .open: self.logger.warning("alert open", metadata: metadata)
-        case .update: self.logger.info("alert update", metadata: metadata)
-        case .close: self.logger.info("alert close", metadata: metadata)
         }
     }
 
@@ -231,6 +239,10 @@ final class BusWorker: @unchecked Sendable {
 
     private func cycle(_ device: DeviceRuntime, group g: Int) {
         let result = device.poll(group: g, on: self.connection, waitForBus: self.waitForBus)
+        // Sparkplug: values for the birth before the status, data by exception after it (a device back online is
+        // born with the values just read, before its data).
+        if device.sparkplug != nil { self.recordCurrentValues(device, group: g) }
+        defer { if device.sparkplug != nil { self.reportByException(device, group: g) } }
         let now = MonotonicClock.now()
         repeat { device.groups[g].nextPoll += device.groups[g].interval } while device.groups[g].nextPoll <= now
         guard let error = result.firstError else {
@@ -251,7 +263,7 @@ final class BusWorker: @unchecked Sendable {
         }
         device.failedCycles = result.noAnswer ? device.failedCycles + 1 : 0
         guard device.failedCycles >= device.definition.degradeAfter else {
-            self.setStatus(device, .offline, error: message, retryIn: nil)
+            self.setStatus(device, .offline, error: message, retryIn: nil, answered: !result.noAnswer)
             return
         }
         // No answer several cycles in a row: skip the device for a while so that it cannot stall its bus.
@@ -272,9 +284,14 @@ final class BusWorker: @unchecked Sendable {
         for device in self.devices where now >= device.nextSummary {
             let nowWall = WallClock.nowMilliseconds()
             let stream = "device:\(device.definition.id)"
+            repeat { device.nextSummary += device.summaryInterval } while device.nextSummary <= now
+            if device.sparkplug != nil {
+                self.publishFullReport(device, nowWall: nowWall)
+                device.latency.reset()
+                continue
+            }
             let seq = self.sequences.take(stream)
             device.buildSummary(nowWall: nowWall, seq: seq)
-            repeat { device.nextSummary += device.summaryInterval } while device.nextSummary <= now
             if device.writer.overflowed {
                 self.logger.error("summary larger than its buffer; not published",
                                   metadata: ["device": "\(device.definition.id)"])
@@ -295,7 +312,14 @@ final class BusWorker: @unchecked Sendable {
         }
     }
 
-    private func setStatus(_ device: DeviceRuntime, _ state: DeviceState, error: String?, retryIn: Int64?) {
+    /// `answered`: the device answered part of the cycle (some requests failed): for Sparkplug it stays alive,
+    /// its failed channels carry the `Quality` Bad.
+    private func setStatus(_ device: DeviceRuntime, _ state: DeviceState, error: String?, retryIn: Int64?,
+                           answered: Bool = false) {
+        if let sp = device.sparkplug, let session = self.publisher.sparkplug, sp.alive != (state == .online || answered) {
+            sp.alive = !sp.alive
+            if sp.alive { session.deviceOnline(sp) } else { session.deviceOffline(sp) }
+        }
         guard device.state != state || device.error != error else { return }
         device.state = state
         device.error = error

@@ -19,6 +19,8 @@ final class DeviceRuntime {
     let words: UnsafeMutableBufferPointer<UInt16>
     let bits: UnsafeMutableBufferPointer<UInt8>
     let writer: JSONWriter
+    /// The device as a Sparkplug Device (`mqtt.format: sparkplug`), else nil.
+    var sparkplug: SparkplugDevice?
 
     var intervalStartWall: Int64
     var nextSummary: Int64
