@@ -4,7 +4,9 @@
 the mosquitto broker is stopped for 20 s every 5 minutes, the first time after FIRST_BOUNCE seconds (default 30,
 so that the reconnect and replay paths have run once before the 1-minute baseline: the code they need is mapped
 the first time they run, which is warm-up, not growth; pass 300 for the schedule without that warm-up outage).
-A persistent-session subscriber records every summary.
+Detector snapshots are written every 30 s instead of the default 5 min: the first one also runs before the baseline
+(the same warm-up reasoning), and the hour writes 120 snapshots instead of 12, so a leak on that path shows ten times
+sooner. A persistent-session subscriber records every summary.
 
 At the end it prints: summaries expected and received, missing and duplicated seq numbers, and the agent's resident
 memory (VmRSS) sampled every 10 s: at 1 minute, the maximum after it, the last, and the growth.
@@ -79,6 +81,7 @@ with open(board, "w") as f:
     f.write(f"""gateway: soak
 mqtt: {{url: "mqtt://127.0.0.1:{mqtt_port}", qos: 1}}
 summary_interval: 1s
+snapshot_interval: 30s
 spool: {{replay_rate: 200}}
 devices:
   - id: plc
