@@ -16,7 +16,7 @@ struct SparkplugEndToEndTests {
         "f32_abcd": "FLOAT", "f32_cdab": "FLOAT", "f32_badc": "FLOAT", "f32_dcba": "FLOAT", "i32_cdab": "INT32",
         "u32_badc": "UINT32", "i16_dcba": "INT16", "u16_scaled": "DOUBLE", "u64_dcba": "UINT64", "i64_abcd": "INT64",
         "f64_cdab": "DOUBLE", "f64_badc": "DOUBLE", "coil_on": "BOOLEAN", "input_off": "BOOLEAN", "varying": "INT16",
-        "banded": "UINT16",
+        "banded": "UINT16", "s8": "INT8", "u8": "UINT8", "label": "STRING",
     ]
 
     static func board(gateway: String, group: String, broker: String, port: Int, extra: String = "",
@@ -79,6 +79,8 @@ struct SparkplugEndToEndTests {
         server.withRegisters { maps in
             for c in SummaryEndToEndTests.channels { maps[3]!.set(c.table, address: c.address, c.words) }
             maps[3]!.set(.holding, address: 41, [100])
+            maps[3]!.set(.holding, address: 50, [0xFE05])          // s8 (high byte) -2, u8 (low byte) 5
+            maps[3]!.set(.holding, address: 52, [0x4142, 0x3132])  // label "AB12"
         }
         server.start()
         return server
@@ -119,7 +121,12 @@ struct SparkplugEndToEndTests {
         defer { server.stop() }
         let agent = try AgentProcess(board: Self.board(
             gateway: gateway, group: group, broker: broker.url, port: server.port,
-            channels: Self.channelsYAML(["      - {id: banded, table: holding, address: 41, deadband: 5}"])))
+            channels: Self.channelsYAML([
+                "      - {id: banded, table: holding, address: 41, deadband: 5}",
+                "      - {id: s8, table: holding, address: 50, type: int8, byte: high}",
+                "      - {id: u8, table: holding, address: 50, type: uint8}",
+                "      - {id: label, table: holding, address: 52, type: string, length: 2}",
+            ])))
         let data = "spBv1.0/\(group)/DDATA/\(gateway)/plc"
         #expect(subscriber.waitFor(data, seconds: 15) != nil, "no DDATA; agent log:\n\(agent.log)")
         // Report by exception: 10 → 20 on `varying`; 100 → 103 on `banded` is inside its deadband of 5, 110 is not.
@@ -128,6 +135,7 @@ struct SparkplugEndToEndTests {
         server.withRegisters { $0[3]!.set(.holding, address: 41, [103]) }
         sleepSeconds(0.3)
         server.withRegisters { $0[3]!.set(.holding, address: 41, [110]) }
+        server.withRegisters { $0[3]!.set(.holding, address: 52, [0x4344, 0x3334]) }
         sleepSeconds(1.5)
         let decoded = try SparkplugDecoder.decode(subscriber.messages)
         for m in decoded { #expect(m["error"] == nil, "pysparkplug could not decode \(m)") }
@@ -155,6 +163,10 @@ struct SparkplugEndToEndTests {
             let value: Double? = (m["value"] as? Bool).map { $0 ? 1 : 0 } ?? (m["value"] as? NSNumber)?.doubleValue
             #expect(value == expected, "\(c.id): \(String(describing: m["value"])) != \(expected)")
         }
+        #expect(Self.metric(birth, "s8")?["value"] as? Int == -2 && Self.metric(birth, "s8")?["datatype"] as? String == "INT8")
+        #expect(Self.metric(birth, "u8")?["value"] as? Int == 5 && Self.metric(birth, "u8")?["datatype"] as? String == "UINT8")
+        #expect(Self.metric(birth, "label")?["value"] as? String == "AB12")
+        #expect(Self.metric(birth, "label")?["datatype"] as? String == "STRING")
         // tck-id-payloads-alias-uniqueness; summary and alert metrics are declared in the birth.
         let aliases = Self.metrics(birth).compactMap { $0["alias"] as? Int }
         #expect(aliases.count == Self.metrics(birth).count && Set(aliases).count == aliases.count)
@@ -177,6 +189,7 @@ struct SparkplugEndToEndTests {
         #expect(exceptions.contains { Self.metrics($0).count == 1 && Self.metric($0, "varying")?["value"] as? Int == 20 })
         let banded = exceptions.compactMap { Self.metric($0, "banded")?["value"] as? Int }
         #expect(banded.contains(110) && !banded.contains(103), "banded reported as \(banded)")
+        #expect(exceptions.contains { Self.metric($0, "label")?["value"] as? String == "CD34" })
         // Read-only towards the PLC: only read function codes.
         #expect(setup.onlyReads)
         _ = agent
@@ -335,9 +348,9 @@ struct SparkplugEndToEndTests {
         defer { server.stop() }
         let gateway = uniqueGateway("spb-outage")
         let group = "g\(UInt32.random(in: 0...UInt32.max))"
+        let subscriber = try TestSubscriber(port: broker.port, pattern: "spBv1.0/\(group)/#")
         let agent = try AgentProcess(board: Self.board(gateway: gateway, group: group, broker: broker.url,
                                                        port: server.port, summary: "300ms", channels: Self.channelsYAML()))
-        let subscriber = try TestSubscriber(port: broker.port, pattern: "spBv1.0/\(group)/#")
         let data = "spBv1.0/\(group)/DDATA/\(gateway)/plc"
         #expect(subscriber.waitFor(data, seconds: 15) != nil, "no DDATA; agent log:\n\(agent.log)")
         subscriber.stop()
@@ -363,7 +376,22 @@ struct SparkplugEndToEndTests {
             m["type"] as? String == "DDATA" && Self.metrics(m).allSatisfy { $0["is_historical"] as? Bool == false }
         }
         #expect(!live.isEmpty && live.allSatisfy { ($0["timestamp"] as? Int ?? 0) >= outageEnd - 500 })
-        _ = agent
+        #expect(Self.checkSequence(decoded) == [])
+        // The reconnect is a new session with a new bdSeq, and the will was set again before it: killed now, the
+        // agent's NDEATH carries the new session's bdSeq.
+        let bdSeq = { (messages: [[String: Any]], type: String) in
+            messages.filter { $0["type"] as? String == type }.compactMap { Self.metric($0, "bdSeq")?["value"] as? Int }
+        }
+        let firstSession = bdSeq(try SparkplugDecoder.decode(subscriber.messages), "NBIRTH")
+        let secondSession = bdSeq(decoded, "NBIRTH")
+        #expect(firstSession.count == 1 && secondSession.count == 1)
+        #expect(secondSession.first.map { b in firstSession.first.map { b != $0 && b > 0 } ?? false } == true,
+                "bdSeq \(firstSession) then \(secondSession)")
+        agent.child.signal(SIGKILL)
+        _ = agent.child.wait(seconds: 5)
+        let death = "spBv1.0/\(group)/NDEATH/\(gateway)"
+        #expect(after.waitFor(death, seconds: 10) != nil, "no NDEATH after the reconnect")
+        #expect(bdSeq(try SparkplugDecoder.decode(after.messages(on: death)), "NDEATH") == secondSession)
     }
 
     @Test func seqWrapsFrom255ToZeroWithinASession() throws {

@@ -9,10 +9,21 @@ extension BusWorker {
     /// a DBIRTH carries (a device back online is born with the values just read).
     func recordCurrentValues(_ device: DeviceRuntime, group g: Int) {
         guard let sp = device.sparkplug else { return }
-        sp.setCurrent { values, _ in
+        sp.setCurrent { values, texts in
             for request in device.groups[g].requests {
-                for i in request.channels where !device.channels[i].isString {
-                    values[sp.valueIndex[i]] = device.channels[i].lastFailed ? .nan : device.channels[i].lastValue
+                for i in request.channels {
+                    let c = device.channels[i]
+                    if !c.isString {
+                        values[sp.valueIndex[i]] = c.lastFailed ? .nan : c.lastValue
+                    } else if !c.lastFailed && c.lastGood != 0 {
+                        // Decoded only when the registers changed (strings are names and versions: rarely).
+                        let words = UnsafeBufferPointer(c.lastWords)
+                        guard sp.stringWords[i].map({ !$0.elementsEqual(words) }) ?? true else { continue }
+                        sp.stringWords[i] = Array(words)
+                        let text = c.codec.text(words)
+                        texts[sp.valueIndex[i]] = text
+                        sp.changedText[i] = text
+                    }
                 }
             }
         }
@@ -25,8 +36,16 @@ extension BusWorker {
         sp.encoder.begin(timestamp: UInt64(WallClock.nowMilliseconds()))
         var changed = 0
         for request in device.groups[g].requests {
-            for i in request.channels where !device.channels[i].isString {
+            for i in request.channels {
                 let c = device.channels[i]
+                if c.isString {
+                    if let text = sp.changedText.removeValue(forKey: i) {
+                        sp.encoder.metric(alias: sp.aliasBase + UInt64(sp.valueIndex[i]), datatype: .string,
+                                          writeDatatype: false, value: .text(text))
+                        changed += 1
+                    }
+                    continue
+                }
                 let value = c.lastFailed ? Double.nan : c.lastValue
                 let last = sp.reported[i]
                 let moved = value.isNaN || last.isNaN

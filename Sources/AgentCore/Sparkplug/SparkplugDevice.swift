@@ -37,6 +37,9 @@ final class SparkplugDevice: @unchecked Sendable {
     var alive = false
     /// Per channel, the value last sent (NaN: null), for report by exception.
     var reported: [Double]
+    /// Per `string` channel: the registers last decoded, and the text sent by exception when they change.
+    var stringWords: [Int: [UInt16]] = [:]
+    var changedText: [Int: String] = [:]
     var encoder = PayloadEncoder(capacity: 4096)
 
     init(_ definition: DeviceDefinition, aliasBase: UInt64) {
