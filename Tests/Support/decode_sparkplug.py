@@ -2,6 +2,7 @@
 sparkplug_b.proto) decodes what the agent published.
 
     decode_sparkplug.py decode < messages.jsonl    # {"topic": ..., "hex": ...} per line
+    decode_sparkplug.py brief < messages.jsonl     # the same, one short line per message (scripts/demo --sparkplug)
     decode_sparkplug.py ncmd NAME=BOOL ...          # prints the hex of an NCMD/DCMD payload with Boolean metrics
 
 `decode` prints one JSON line per message: topic, message type, device, seq, timestamp, and the metrics decoded
@@ -19,7 +20,7 @@ KINDS = {"NBIRTH": spb.NBirth, "NDEATH": spb.NDeath, "NDATA": spb.NData, "DBIRTH
          "DDEATH": spb.DDeath, "DDATA": spb.DData, "NCMD": spb.NCmd, "DCMD": spb.DCmd}
 
 
-def decode():
+def decode(brief=False):
     births = {}
     for line in sys.stdin:
         if not line.strip():
@@ -53,7 +54,14 @@ def decode():
             out["raw"] = json_format.MessageToDict(pb.Payload.FromString(raw), preserving_proto_field_name=True)
         except Exception as e:  # reported, and the test fails on it
             out["error"] = f"{type(e).__name__}: {e}"
-        print(json.dumps(out), flush=True)
+        if not brief:
+            print(json.dumps(out), flush=True)
+            continue
+        shown = [f"{m['name']}={'null' if m['is_null'] else m['value']}" + (" (historical)" if m["is_historical"] else "")
+                 for m in out.get("metrics", [])[:6]]
+        more = len(out.get("metrics", [])) - len(shown)
+        print(f"{kind} {device or '(node)'} seq={out.get('seq')}: " + ", ".join(shown)
+              + (f", … {more} more" if more > 0 else "") + (f" ERROR {out['error']}" if "error" in out else ""), flush=True)
 
 
 def ncmd(args):
@@ -67,7 +75,7 @@ def ncmd(args):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "decode":
-        decode()
+    if sys.argv[1] in ("decode", "brief"):
+        decode(brief=sys.argv[1] == "brief")
     else:
         ncmd(sys.argv[2:])
