@@ -86,6 +86,7 @@ public final class Agent {
         }
         self.workers = []
         self.workers = try self.makeWorkers(board, stop: self.stop)
+        self.sparkplug?.setDevices(Self.sparkplugDevices(self.workers, board: board))
         self.restoreSnapshot()
     }
 
@@ -94,9 +95,9 @@ public final class Agent {
         // Sparkplug aliases: unique across the edge node, in board order.
         var next = SparkplugSession.firstDeviceAlias
         var sparkplugDevices: [SparkplugDevice] = []
-        if self.sparkplug != nil {
+        if let session = self.sparkplug {
             for device in board.devices {
-                let sp = SparkplugDevice(device, aliasBase: next)
+                let sp = SparkplugDevice(device, aliasBase: next, topics: session.topics)
                 next += UInt64(sp.metricCount)
                 sparkplugDevices.append(sp)
             }
@@ -112,8 +113,13 @@ public final class Agent {
                              alertIDs: self.alertIDs, gateway: board.gateway, logger: self.logger, stop: stop,
                              integrity: self.integrity)
         }
-        self.sparkplug?.setDevices(sparkplugDevices)
         return workers
+    }
+
+    /// The Sparkplug devices of the workers, in board order.
+    private static func sparkplugDevices(_ workers: [BusWorker], board: Board) -> [SparkplugDevice] {
+        let all = workers.flatMap(\.runtimes).compactMap(\.sparkplug)
+        return board.devices.compactMap { d in all.first { $0.id == d.id } }
     }
 
     /// Runs until SIGTERM or SIGINT, then stops cleanly within 5 s. Signals must already be blocked
@@ -279,6 +285,17 @@ public final class Agent {
                     }
                 }
             }
+        }
+        // Sparkplug: a device whose metric table did not change keeps its current values and liveness; then every
+        // birth again (a new table needs a new DBIRTH, and a removed device is not born again).
+        if let session = self.sparkplug {
+            for worker in fresh {
+                for device in worker.runtimes {
+                    guard let sp = device.sparkplug, let old = oldDevices[device.definition.id]?.sparkplug else { continue }
+                    if sp.tableFingerprint == old.tableFingerprint { sp.adopt(old) }
+                }
+            }
+            session.setDevices(Self.sparkplugDevices(fresh, board: applied))
         }
         let newIDs = Set(applied.devices.map(\.id))
         for (id, old) in oldDevices where !newIDs.contains(id) {

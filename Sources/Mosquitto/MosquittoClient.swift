@@ -171,16 +171,17 @@ public final class MosquittoClient: @unchecked Sendable {
     }
 
     /// Queues a message; returns its message id (see ``Events/published``). QoS 1 and 2 messages are kept by
-    /// libmosquitto and resent after a reconnect.
+    /// libmosquitto and resent after a reconnect. `requireConnection`: no connection is an error, not a queued
+    /// (QoS > 0) or dropped (QoS 0) message.
     @discardableResult
-    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: Int, retain: Bool)
-        throws(MosquittoError) -> Int32
+    public func publish(topic: String, payload: UnsafeRawBufferPointer, qos: Int, retain: Bool,
+                        requireConnection: Bool = false) throws(MosquittoError) -> Int32
     {
         var mid: Int32 = 0
         let rc = mosquitto_publish(self.core.handle, &mid, topic, Int32(payload.count), payload.baseAddress, Int32(qos),
                                    retain)
         // NO_CONN: queued (QoS > 0) or dropped (QoS 0) while the network thread reconnects.
-        if rc != MOSQ_ERR_SUCCESS.rawValue && rc != MOSQ_ERR_NO_CONN.rawValue {
+        if rc != MOSQ_ERR_SUCCESS.rawValue && (rc != MOSQ_ERR_NO_CONN.rawValue || requireConnection) {
             throw MosquittoError(code: rc, operation: "publish to \(topic)", systemCode: errno)
         }
         return mid

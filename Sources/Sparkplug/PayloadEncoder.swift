@@ -51,10 +51,12 @@ public struct PayloadEncoder: Sendable {
     }
 
     /// A metric of the Edge Node's own (NBIRTH/NDEATH: `bdSeq`, `Node Control/Rebirth`), by name.
-    public mutating func nodeMetric(name: String, alias: UInt64? = nil, datatype: SparkplugDataType, value: MetricValue) {
+    public mutating func nodeMetric(name: String, alias: UInt64? = nil, timestamp: UInt64? = nil,
+                                    datatype: SparkplugDataType, value: MetricValue) {
         self.writer.beginMessage(2)
         self.writer.string(1, name)
         if let alias { self.writer.uint64(2, alias) }
+        if let timestamp { self.writer.uint64(3, timestamp) }
         self.writer.uint64(4, UInt64(datatype.rawValue))
         switch value {
         case .null: self.writer.bool(7, true)
@@ -62,6 +64,12 @@ public struct PayloadEncoder: Sendable {
         case .number(let v): self.number(v, as: datatype)
         }
         self.writer.endMessage()
+    }
+
+    /// Marks a payload bound for the spool with the metric table it was encoded against, in the `uuid` field
+    /// (which Sparkplug leaves to the application); ``PayloadRewriter`` takes it out again when the record is sent.
+    public mutating func mark(_ table: String) {
+        self.writer.string(4, table)
     }
 
     /// Ends the payload, with `seq` when given (NDEATH has none; spooled data gets its own when sent).

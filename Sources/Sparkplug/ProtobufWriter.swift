@@ -80,6 +80,7 @@ public struct ProtobufWriter: Sendable {
         let start = self.openMessages.removeLast()
         let bodyStart = start + Self.lengthReserve
         let length = self.bytes.count - bodyStart
+        precondition(length < 1 << 28, "nested message of 256 MiB or more")
         var prefix: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         var n = 0
         var v = UInt64(length)
@@ -92,7 +93,6 @@ public struct ProtobufWriter: Sendable {
             p[n] = UInt8(v)
             n += 1
         }
-        precondition(n <= Self.lengthReserve, "nested message too large")
         withUnsafeBytes(of: prefix) { p in
             for i in 0..<n { self.bytes[start + i] = p[i] }
         }

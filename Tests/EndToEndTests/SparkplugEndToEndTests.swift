@@ -46,14 +46,23 @@ struct SparkplugEndToEndTests {
 
     static func seq(_ message: [String: Any]) -> Int? { message["seq"] as? Int }
 
-    /// Checks `seq` continuity over a session's messages (tck-id-payloads-sequence-num-incrementing): every message
-    /// but NDEATH carries a seq one more than the previous, modulo 256, and NBIRTH starts at 0.
+    /// Checks what every test's messages must satisfy: pysparkplug decoded each; `seq` continuity
+    /// (tck-id-payloads-sequence-num-incrementing): every message but NDEATH carries a seq one more than the
+    /// previous, modulo 256, and NBIRTH starts at 0; every metric of NBIRTH, DBIRTH, NDATA and DDATA has a timestamp
+    /// (tck-id-payloads-name-birth-data-requirement), births name every metric with an alias and a datatype.
     static func checkSequence(_ messages: [[String: Any]]) -> [String] {
         var problems: [String] = []
         var last: Int?
         for (i, m) in messages.enumerated() {
             let type = m["type"] as? String ?? "?"
+            if let error = m["error"] { problems.append("message \(i) (\(type)) not decoded: \(error)") }
             if type == "NDEATH" || type == "NCMD" || type == "DCMD" { continue }
+            let raw = (m["raw"] as? [String: Any])?["metrics"] as? [[String: Any]] ?? []
+            if raw.contains(where: { $0["timestamp"] == nil }) { problems.append("message \(i) (\(type)): metric without timestamp") }
+            if type.hasSuffix("BIRTH"),
+               raw.contains(where: { $0["name"] == nil || $0["alias"] == nil || $0["datatype"] == nil }) {
+                problems.append("message \(i) (\(type)): birth metric without name, alias or datatype")
+            }
             guard let seq = Self.seq(m) else {
                 problems.append("message \(i) (\(type)) has no seq")
                 continue
@@ -369,6 +378,9 @@ struct SparkplugEndToEndTests {
         let historical = decoded.filter { m in
             m["type"] as? String == "DDATA" && !Self.metrics(m).isEmpty && Self.metrics(m).allSatisfy { $0["is_historical"] as? Bool == true }
         }
+        let types = decoded.map { $0["type"] as? String ?? "" }
+        let firstHistorical = try #require(decoded.firstIndex { m in historical.contains { $0["seq"] as? Int == m["seq"] as? Int } })
+        #expect(types.firstIndex(of: "NBIRTH") == 0 && (types.firstIndex(of: "DBIRTH") ?? .max) < firstHistorical)
         let stamps = historical.compactMap { $0["timestamp"] as? Int }
         #expect(stamps.filter { $0 > outageStart + 300 && $0 < outageEnd }.count >= 7,
                 "historical records \(stamps) for an outage \(outageStart)–\(outageEnd)")
@@ -392,6 +404,34 @@ struct SparkplugEndToEndTests {
         let death = "spBv1.0/\(group)/NDEATH/\(gateway)"
         #expect(after.waitFor(death, seconds: 10) != nil, "no NDEATH after the reconnect")
         #expect(bdSeq(try SparkplugDecoder.decode(after.messages(on: death)), "NDEATH") == secondSession)
+    }
+
+    @Test func alertsAreBooleanMetricsAndADeadDeviceIsBornWithThem() throws {
+        let broker = TestBroker.shared
+        let setup = try Setup("spb-alert", broker: broker)
+        defer { setup.server.stop() }
+        setup.server.withRegisters { $0[3]!.set(.holding, address: 60, [70]) }  // outside [0, 50] from the start
+        let agent = try AgentProcess(board: Self.board(
+            gateway: setup.gateway, group: setup.group, broker: broker.url, port: setup.server.port,
+            channels: "      - {id: level, table: holding, address: 60, detectors: {range: {min: 0, max: 50, clear_after: 100ms}}}"))
+        let dbirth = setup.topic("DBIRTH", device: "plc")
+        #expect(setup.subscriber.waitFor(dbirth, seconds: 15) != nil, "agent log:\n\(agent.log)")
+        sleepSeconds(0.5)
+        // Back inside: the alert closes (after 100 ms and 12 samples clear), then opens again.
+        setup.server.withRegisters { $0[3]!.set(.holding, address: 60, [20]) }
+        sleepSeconds(1.5)
+        setup.server.withRegisters { $0[3]!.set(.holding, address: 60, [90]) }
+        sleepSeconds(1)
+        let decoded = try SparkplugDecoder.decode(setup.subscriber.messages)
+        #expect(Self.checkSequence(decoded) == [])
+        let birth = try #require(decoded.first { $0["type"] as? String == "DBIRTH" })
+        let metric = try #require(Self.metric(birth, "level/alert/range"))
+        #expect(metric["datatype"] as? String == "BOOLEAN")
+        // The alert opened with the first read, before the device was born: the birth carries it.
+        #expect(metric["value"] as? Bool == true, "\(metric)")
+        let alertValues = decoded.filter { $0["type"] as? String == "DDATA" }
+            .compactMap { Self.metric($0, "level/alert/range")?["value"] as? Bool }
+        #expect(alertValues == [false, true], "alert metric in DDATA: \(alertValues); agent log:\n\(agent.log)")
     }
 
     @Test func seqWrapsFrom255ToZeroWithinASession() throws {

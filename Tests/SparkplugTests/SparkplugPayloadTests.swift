@@ -25,8 +25,8 @@ struct SparkplugPayloadTests {
     }
 
     @Test func nestedMessagesOfEveryLengthSizeAreWellFormed() throws {
-        // Lengths that take 1, 2 and 3 bytes of varint: the reserve is shifted away correctly.
-        for length in [0, 1, 127, 128, 300, 16_383, 16_384, 70_000] {
+        // Lengths that take 1 to 4 bytes of varint: the reserve is shifted away correctly.
+        for length in [0, 1, 127, 128, 300, 16_383, 16_384, 70_000, 2_097_152] {
             var encoder = PayloadEncoder()
             encoder.begin(timestamp: 42)
             encoder.metric(name: String(repeating: "x", count: length), alias: 7, datatype: .boolean,
@@ -54,32 +54,50 @@ struct SparkplugPayloadTests {
         }
     }
 
-    @Test func replayedRecordsGetSeqAndTheHistoricalFlag() throws {
+    @Test func replayedRecordsGetSeqAndTheHistoricalFlagAndLoseTheSpoolMark() throws {
         var encoder = PayloadEncoder()
         encoder.begin(timestamp: 1000)
-        encoder.metric(alias: 20, datatype: .double, writeDatatype: false, value: .number(2.5))
+        encoder.metric(alias: 20, timestamp: 999, datatype: .double, writeDatatype: false, value: .number(2.5))
         encoder.metric(alias: 21, datatype: .float, writeDatatype: false, value: .null(quality: PayloadEncoder.qualityBad))
+        encoder.mark("table-1")
         encoder.finish(seq: nil)
         var out = ProtobufWriter()
-        try PayloadRewriter.prepare(encoder.bytes, seq: 200, historical: true, into: &out)
-        var reader = ProtobufReader(out.bytes[...])
-        var historical = 0, seq: UInt64?, metrics = 0
-        while let (field, value) = try reader.next() {
-            if field == 3, case .varint(let s) = value { seq = s }
-            if field == 2, case .bytes(let body) = value {
-                metrics += 1
-                var m = ProtobufReader(body)
-                while let (f, v) = try m.next() { if f == 5, case .varint(1) = v { historical += 1 } }
+        let mark = try PayloadRewriter.prepare(encoder.bytes, seq: 200, historical: true, into: &out)
+        #expect(mark.map { Array($0) } == Array("table-1".utf8))
+        struct Metric: Equatable { var alias: UInt64?, timestamp: UInt64?, double: UInt64?, null = false, historical = 0 }
+        func read(_ bytes: [UInt8]) throws -> (seqs: [UInt64], uuid: Bool, metrics: [Metric]) {
+            var reader = ProtobufReader(bytes[...])
+            var seqs: [UInt64] = [], uuid = false, metrics: [Metric] = []
+            while let (field, value) = try reader.next() {
+                if field == 3, case .varint(let s) = value { seqs.append(s) }
+                if field == 4 { uuid = true }
+                if field == 2, case .bytes(let body) = value {
+                    var m = Metric()
+                    var r = ProtobufReader(body)
+                    while let (f, v) = try r.next() {
+                        switch (f, v) {
+                        case (2, .varint(let a)): m.alias = a
+                        case (3, .varint(let t)): m.timestamp = t
+                        case (5, .varint(1)): m.historical += 1
+                        case (7, .varint(1)): m.null = true
+                        case (13, .fixed64(let d)): m.double = d
+                        default: break
+                        }
+                    }
+                    metrics.append(m)
+                }
             }
+            return (seqs, uuid, metrics)
         }
-        #expect(seq == 200 && metrics == 2 && historical == 2)
-        // Live records keep their metrics as they are, and a seq already present is replaced, not doubled.
+        let replayed = try read(out.bytes)
+        #expect(replayed.seqs == [200] && !replayed.uuid)
+        #expect(replayed.metrics == [Metric(alias: 20, timestamp: 999, double: 2.5.bitPattern, historical: 1),
+                                     Metric(alias: 21, null: true, historical: 1)])
+        // Live records keep their metrics as they are; a seq already present is replaced, not doubled.
         try PayloadRewriter.prepare(out.bytes, seq: 7, historical: false, into: &out)
-        #expect(out.bytes.filter { $0 == 0x18 }.count >= 1)
-        var again = ProtobufReader(out.bytes[...])
-        var seqs: [UInt64] = []
-        while let (field, value) = try again.next() { if field == 3, case .varint(let s) = value { seqs.append(s) } }
-        #expect(seqs == [7])
+        let again = try read(out.bytes)
+        #expect(again.seqs == [7] && again.metrics.map(\.alias) == [20, 21])
+        #expect(again.metrics.allSatisfy { $0.historical == 1 }, "a flag already set is kept once")
     }
 
     @Test func commandsAreDecodedAndRebirthRecognised() throws {

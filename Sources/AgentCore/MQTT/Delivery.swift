@@ -26,9 +26,21 @@ final class Delivery: @unchecked Sendable {
     /// QoS 1/2 messages handed to libmosquitto and not yet acknowledged.
     static let maxInFlight = 20
 
-    /// Publishes one message (topic, payload, QoS, and whether it was spooled before the current session);
-    /// returns its message id, or nil when it cannot be sent now.
-    var send: (String, [UInt8], Int, Bool) -> Int32? = { _, _, _, _ in nil }
+    /// What became of a record handed to ``send``.
+    enum Outcome {
+        /// Handed to libmosquitto under this message id.
+        case sent(Int32)
+        /// Nothing can be sent now (not connected, not born): try again later.
+        case notNow
+        /// This record cannot be sent yet (its Sparkplug device is not born); the others can. It is skipped until
+        /// ``recordsMaySend()`` is called.
+        case later
+        /// This record can never be sent (it was spooled under another metric table): it leaves the spool.
+        case dropped
+    }
+
+    /// Publishes one message (topic, payload, QoS, and whether it was spooled before the current session).
+    var send: (String, [UInt8], Int, Bool) -> Outcome = { _, _, _, _ in .notNow }
     /// Runs before records are sent while connected, with true for the first time in a session (Sparkplug
     /// births).
     var beforeSending: ((Bool) -> Void)?
@@ -75,6 +87,14 @@ final class Delivery: @unchecked Sendable {
     /// Wakes the sender (work other than new records, e.g. a rebirth).
     func wakeUp() { self.wake.signal() }
 
+    private let deferredRetry = Atomic<Int>(0)
+
+    /// Records answered ``Outcome/later`` may be sendable now (a Sparkplug device was born).
+    func recordsMaySend() {
+        self.deferredRetry.add(1, ordering: .acquiringAndReleasing)
+        self.wake.signal()
+    }
+
     func start() {
         self.thread = PosixThread(name: "spool") { [self] in self.run() }
     }
@@ -101,6 +121,10 @@ final class Delivery: @unchecked Sendable {
     private func run() {
         var inFlight: [Int32: (id: UInt64, sentInEpoch: Int)] = [:]
         var inFlightIDs = Set<UInt64>()
+        var deferred = Set<UInt64>()
+        var deferredVersion = 0
+        /// In flight, or waiting for its Sparkplug device's birth.
+        func busy(_ id: UInt64) -> Bool { inFlightIDs.contains(id) || deferred.contains(id) }
         var epoch = -1
         var backlogBelow: UInt64 = 0
         var tokens = 0.0
@@ -132,19 +156,24 @@ final class Delivery: @unchecked Sendable {
                     inFlightIDs.remove(entry.id)
                 }
             }
+            let retry = self.deferredRetry.load(ordering: .acquiring)
+            if retry != deferredVersion || newSession {
+                deferredVersion = retry
+                deferred.removeAll()
+            }
             if up {
                 self.beforeSending?(newSession)
                 let now = MonotonicClock.now()
                 tokens = min(self.replayRate, tokens + self.replayRate * Double(now - lastRefill) / 1e9)
                 lastRefill = now
-                while inFlightIDs.count < Self.maxInFlight {
+                sending: while inFlightIDs.count < Self.maxInFlight {
                     let next: UInt64? = self.lock.withLock { _ in
-                        if let id = self.spool.oldestPending(.alert, skip: { inFlightIDs.contains($0) }) { return id }
-                        if let id = self.spool.oldestPending(.summary, atLeast: backlogBelow, skip: { inFlightIDs.contains($0) }) {
+                        if let id = self.spool.oldestPending(.alert, skip: busy) { return id }
+                        if let id = self.spool.oldestPending(.summary, atLeast: backlogBelow, skip: busy) {
                             return id
                         }
                         guard tokens >= 1 || self.draining.load(ordering: .acquiring),
-                              let id = self.spool.oldestPending(.summary, skip: { inFlightIDs.contains($0) }), id < backlogBelow
+                              let id = self.spool.oldestPending(.summary, skip: busy), id < backlogBelow
                         else { return nil }
                         tokens -= 1
                         return id
@@ -152,7 +181,17 @@ final class Delivery: @unchecked Sendable {
                     guard let id = next else { break }
                     let message = self.lock.withLock { _ in try? self.spool.read(id) }
                     guard let message else { break }
-                    guard let mid = self.send(message.topic, message.payload, message.qos, id < backlogBelow) else { break }
+                    let mid: Int32
+                    switch self.send(message.topic, message.payload, message.qos, id < backlogBelow) {
+                    case .sent(let m): mid = m
+                    case .notNow: break sending
+                    case .later:
+                        deferred.insert(id)
+                        continue
+                    case .dropped:
+                        self.lock.withLock { _ in try? self.spool.acknowledge(id) }
+                        continue
+                    }
                     if message.qos == 0 {
                         self.lock.withLock { _ in try? self.spool.acknowledge(id) }
                     } else {

@@ -111,16 +111,22 @@ public final class Publisher: Sendable {
             }
         }
         if let sparkplug {
-            sparkplug.publish = send
+            // Sparkplug numbers every message: one that cannot go out now must not take a seq.
+            sparkplug.publish = { topic, payload, qos in
+                payload.withUnsafeBytes { bytes in
+                    try? client.publish(topic: topic, payload: bytes, qos: qos, retain: false, requireConnection: true)
+                }
+            }
             if let delivery {
                 delivery.send = { topic, payload, qos, historical in
                     sparkplug.send(topic: topic, payload: payload, qos: qos, historical: historical)
                 }
                 delivery.beforeSending = { newSession in sparkplug.beforeSending(newSession: newSession) }
                 sparkplug.wake = { delivery.wakeUp() }
+                sparkplug.deviceBorn = { delivery.recordsMaySend() }
             }
         } else if let delivery {
-            delivery.send = { topic, payload, qos, _ in send(topic, payload, qos) }
+            delivery.send = { topic, payload, qos, _ in send(topic, payload, qos).map { .sent($0) } ?? .notNow }
         }
         if let delivery {
             state.onConnectionChange = { up in delivery.connectionChanged(up) }

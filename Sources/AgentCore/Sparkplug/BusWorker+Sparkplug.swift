@@ -13,15 +13,22 @@ extension BusWorker {
             for request in device.groups[g].requests {
                 for i in request.channels {
                     let c = device.channels[i]
+                    let v = sp.valueIndex[i]
                     if !c.isString {
-                        values[sp.valueIndex[i]] = c.lastFailed ? .nan : c.lastValue
-                    } else if !c.lastFailed && c.lastGood != 0 {
+                        values[v] = c.lastFailed ? .nan : c.lastValue
+                    } else if c.lastFailed {
+                        // Null with Quality Bad, once; the next good read is sent again.
+                        if sp.stringWords.removeValue(forKey: i) != nil || texts[v] != nil {
+                            texts[v] = nil
+                            sp.changedText[i] = .some(nil)
+                        }
+                    } else if c.lastGood != 0 {
                         // Decoded only when the registers changed (strings are names and versions: rarely).
                         let words = UnsafeBufferPointer(c.lastWords)
                         guard sp.stringWords[i].map({ !$0.elementsEqual(words) }) ?? true else { continue }
                         sp.stringWords[i] = Array(words)
                         let text = c.codec.text(words)
-                        texts[sp.valueIndex[i]] = text
+                        texts[v] = text
                         sp.changedText[i] = text
                     }
                 }
@@ -33,15 +40,18 @@ extension BusWorker {
     /// their deadband, or whose read failed or recovered (a failed read is a null value with `Quality` Bad).
     func reportByException(_ device: DeviceRuntime, group g: Int) {
         guard let sp = device.sparkplug, sp.alive else { return }
-        sp.encoder.begin(timestamp: UInt64(WallClock.nowMilliseconds()))
+        let now = UInt64(WallClock.nowMilliseconds())
+        sp.encoder.begin(timestamp: now)
         var changed = 0
         for request in device.groups[g].requests {
             for i in request.channels {
                 let c = device.channels[i]
+                let v = sp.valueIndex[i]
+                let alias = sp.aliasBase + UInt64(v)
                 if c.isString {
                     if let text = sp.changedText.removeValue(forKey: i) {
-                        sp.encoder.metric(alias: sp.aliasBase + UInt64(sp.valueIndex[i]), datatype: .string,
-                                          writeDatatype: false, value: .text(text))
+                        sp.encoder.metric(alias: alias, timestamp: now, datatype: .string, writeDatatype: false,
+                                          value: text.map { .text($0) } ?? .null(quality: PayloadEncoder.qualityBad))
                         changed += 1
                     }
                     continue
@@ -53,75 +63,71 @@ extension BusWorker {
                     : sp.deadbands[i] > 0 ? abs(value - last) > sp.deadbands[i] : value != last
                 guard moved else { continue }
                 sp.reported[i] = value
-                let v = sp.valueIndex[i]
-                sp.encoder.metric(alias: sp.aliasBase + UInt64(v), datatype: sp.metrics[v].datatype, writeDatatype: false,
+                sp.encoder.metric(alias: alias, timestamp: now, datatype: sp.metrics[v].datatype, writeDatatype: false,
                                   value: value.isNaN ? .null(quality: PayloadEncoder.qualityBad) : .number(value))
                 changed += 1
             }
         }
         guard changed > 0 else { return }
-        self.enqueueSparkplug(device, sp, kind: .summary)
+        self.enqueueSparkplug(sp, kind: .summary)
     }
 
     /// Every summary interval: every channel's value and its summary metrics (mean, min, max, std, score). A
     /// device that is dead to the host (DDEATH: no answer) ends its interval without a report.
     func publishFullReport(_ device: DeviceRuntime, nowWall: Int64) {
-        guard let sp = device.sparkplug else { return }
-        guard sp.alive else {
+        defer {
             for i in device.channels.indices {
                 device.channels[i].summary.reset()
                 device.channels[i].attempted = false
                 device.channels[i].maxScore = 0
             }
             device.intervalStartWall = nowWall
-            return
         }
-        sp.encoder.begin(timestamp: UInt64(nowWall))
+        guard let sp = device.sparkplug, sp.alive else { return }
+        let now = UInt64(nowWall)
+        sp.encoder.begin(timestamp: now)
         sp.setCurrent { values, texts in
             for i in device.channels.indices {
                 let c = device.channels[i]
                 let base = sp.aliasBase
                 let v = sp.valueIndex[i]
                 if c.isString {
-                    if c.summary.count > 0 {
-                        let text = c.codec.text(UnsafeBufferPointer(c.lastWords))
-                        texts[v] = text
-                        sp.encoder.metric(alias: base + UInt64(v), datatype: .string, writeDatatype: false, value: .text(text))
-                    }
+                    let value: MetricValue = texts[v].map { .text($0) } ?? .null(quality: PayloadEncoder.qualityBad)
+                    sp.encoder.metric(alias: base + UInt64(v), timestamp: now, datatype: .string, writeDatatype: false,
+                                      value: value)
                 } else {
                     let value = c.lastFailed || c.lastGood == 0 ? Double.nan : c.lastValue
                     values[v] = value
                     sp.reported[i] = value
-                    sp.encoder.metric(alias: base + UInt64(v), datatype: sp.metrics[v].datatype, writeDatatype: false,
+                    sp.encoder.metric(alias: base + UInt64(v), timestamp: now, datatype: sp.metrics[v].datatype,
+                                      writeDatatype: false,
                                       value: value.isNaN ? .null(quality: PayloadEncoder.qualityBad) : .number(value))
                 }
                 let s = sp.summaryIndex[i]
                 if s >= 0 {
                     let n = c.summary.count
-                    let stats = [c.summary.mean, c.summary.min, c.summary.max, c.summary.standardDeviation]
                     for k in 0..<4 {
-                        let x = n > 0 ? stats[k] : .nan
+                        let x = n == 0 ? .nan
+                            : k == 0 ? c.summary.mean : k == 1 ? c.summary.min : k == 2 ? c.summary.max
+                            : c.summary.standardDeviation
                         values[s + k] = x
-                        sp.encoder.metric(alias: base + UInt64(s + k), datatype: .double, writeDatatype: false,
-                                          value: x.isNaN ? .null(quality: nil) : .number(x))
+                        sp.encoder.metric(alias: base + UInt64(s + k), timestamp: now, datatype: .double,
+                                          writeDatatype: false, value: x.isNaN ? .null(quality: nil) : .number(x))
                     }
                 }
                 let score = sp.scoreIndex[i]
                 if score >= 0 {
                     values[score] = c.maxScore
-                    sp.encoder.metric(alias: base + UInt64(score), datatype: .double, writeDatatype: false,
-                                      value: .number(c.maxScore))
+                    sp.encoder.metric(alias: base + UInt64(score), timestamp: now, datatype: .double,
+                                      writeDatatype: false, value: .number(c.maxScore))
                 }
-                device.channels[i].summary.reset()
-                device.channels[i].attempted = false
-                device.channels[i].maxScore = 0
             }
         }
-        device.intervalStartWall = nowWall
-        self.enqueueSparkplug(device, sp, kind: .summary)
+        self.enqueueSparkplug(sp, kind: .summary)
     }
 
     /// An alert event as its Boolean metric (true while open), spooled as an alert (sent first, dropped last).
+    /// While the device is dead to the host only its current value changes: the next DBIRTH carries it.
     func publishSparkplugAlert(_ record: AlertRecord, device: DeviceRuntime) {
         guard let sp = device.sparkplug else { return }
         let name = record.channel.map { "\($0)/alert/\(record.rule)" } ?? "alert/\(record.rule)"
@@ -133,18 +139,21 @@ extension BusWorker {
         }
         let open: Double = record.transition == .close ? 0 : 1
         sp.setCurrent { values, _ in values[index] = open }
-        sp.encoder.begin(timestamp: UInt64(WallClock.nowMilliseconds()))
-        sp.encoder.metric(alias: sp.aliasBase + UInt64(index), datatype: .boolean, writeDatatype: false, value: .number(open))
-        self.enqueueSparkplug(device, sp, kind: .alert)
+        guard sp.alive else { return }
+        let now = UInt64(WallClock.nowMilliseconds())
+        sp.encoder.begin(timestamp: now)
+        sp.encoder.metric(alias: sp.aliasBase + UInt64(index), timestamp: now, datatype: .boolean, writeDatatype: false,
+                          value: .number(open))
+        self.enqueueSparkplug(sp, kind: .alert)
     }
 
-    private func enqueueSparkplug(_ device: DeviceRuntime, _ sp: SparkplugDevice, kind: SpoolKind) {
-        guard let session = self.publisher.sparkplug else { return }
+    private func enqueueSparkplug(_ sp: SparkplugDevice, kind: SpoolKind) {
+        sp.encoder.mark(sp.tableFingerprint)
         let sequence = self.sequences.take("sparkplug")
         do {
             try sp.encoder.bytes.withUnsafeBytes { bytes in
                 try Result { () throws(SpoolError) in
-                    try self.delivery.enqueue(kind: kind, qos: 0, topic: session.topics.deviceData(sp.id), payload: bytes,
+                    try self.delivery.enqueue(kind: kind, qos: 0, topic: sp.dataTopic, payload: bytes,
                                               stream: "sparkplug", sequence: sequence)
                 }.get()
             }

@@ -18,7 +18,13 @@ final class SparkplugDevice: @unchecked Sendable {
     }
 
     let id: String
+    let dataTopic: String
+    let birthTopic: String
+    let deathTopic: String
     let metrics: [Metric]
+    /// The metric table (names, datatypes, aliases) as a fingerprint: spooled records carry it, so that records
+    /// spooled under another table (a board change) are never sent with aliases that now name other metrics.
+    let tableFingerprint: String
     /// Alias of `metrics[0]`; metric `i` has alias `aliasBase + i` (unique across the edge node).
     let aliasBase: UInt64
     /// Per channel: index of its value metric, of its `mean` (followed by min, max, std; -1: none), of its score.
@@ -39,11 +45,15 @@ final class SparkplugDevice: @unchecked Sendable {
     var reported: [Double]
     /// Per `string` channel: the registers last decoded, and the text sent by exception when they change.
     var stringWords: [Int: [UInt16]] = [:]
-    var changedText: [Int: String] = [:]
+    /// Per `string` channel: a change to send by exception (nil: the read failed).
+    var changedText: [Int: String?] = [:]
     var encoder = PayloadEncoder(capacity: 4096)
 
-    init(_ definition: DeviceDefinition, aliasBase: UInt64) {
+    init(_ definition: DeviceDefinition, aliasBase: UInt64, topics: SparkplugTopics) {
         self.id = definition.id
+        self.dataTopic = topics.deviceData(definition.id)
+        self.birthTopic = topics.deviceBirth(definition.id)
+        self.deathTopic = topics.deviceDeath(definition.id)
         self.aliasBase = aliasBase
         var metrics: [Metric] = []
         var valueIndex: [Int] = [], summaryIndex: [Int] = [], scoreIndex: [Int] = []
@@ -82,6 +92,15 @@ final class SparkplugDevice: @unchecked Sendable {
             metrics.append(Metric(name: "alert/\(rule)", datatype: .boolean))
         }
         self.metrics = metrics
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a 64
+        func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for b in "\(aliasBase)".utf8 { mix(b) }
+        for metric in metrics {
+            for b in metric.name.utf8 { mix(b) }
+            mix(0)
+            mix(UInt8(metric.datatype.rawValue))
+        }
+        self.tableFingerprint = String(hash, radix: 16)
         self.valueIndex = valueIndex
         self.summaryIndex = summaryIndex
         self.scoreIndex = scoreIndex
@@ -118,6 +137,16 @@ final class SparkplugDevice: @unchecked Sendable {
 
     var metricCount: Int { self.metrics.count }
 
+    /// Takes over the state of the device this one replaces with the same metric table (reload).
+    func adopt(_ old: SparkplugDevice) {
+        let current = old.current.withLock { $0 }
+        self.current.withLock { $0 = current }
+        self.alive = old.alive
+        self.reported = old.reported
+        self.stringWords = old.stringWords
+        self.changedText = old.changedText
+    }
+
     /// Records current values (bus thread) for the next birth.
     func setCurrent(_ body: (inout [Double], inout [Int: String]) -> Void) {
         self.current.withLock { c in body(&c.values, &c.texts) }
@@ -139,8 +168,8 @@ final class SparkplugDevice: @unchecked Sendable {
                 } else {
                     value = .number(c.values[i])
                 }
-                encoder.metric(name: metric.name, alias: self.aliasBase + UInt64(i), datatype: metric.datatype,
-                               writeDatatype: true, value: value)
+                encoder.metric(name: metric.name, alias: self.aliasBase + UInt64(i), timestamp: timestamp,
+                               datatype: metric.datatype, writeDatatype: true, value: value)
             }
         }
         encoder.finish(seq: seq)
