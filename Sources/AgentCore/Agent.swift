@@ -286,13 +286,13 @@ public final class Agent {
                 }
             }
         }
-        // Sparkplug: a device whose metric table did not change keeps its current values and liveness; then every
-        // birth again (a new table needs a new DBIRTH, and a removed device is not born again).
+        // Sparkplug: devices keep their liveness and current values (all of them when the metric table did not
+        // change); then every birth again (a new table needs a new DBIRTH, and a removed device is not born again).
         if let session = self.sparkplug {
             for worker in fresh {
                 for device in worker.runtimes {
                     guard let sp = device.sparkplug, let old = oldDevices[device.definition.id]?.sparkplug else { continue }
-                    if sp.tableFingerprint == old.tableFingerprint { sp.adopt(old) }
+                    sp.adopt(old, channelValues: device.channels.map { $0.lastGood != 0 && !$0.lastFailed ? $0.lastValue : .nan })
                 }
             }
             session.setDevices(Self.sparkplugDevices(fresh, board: applied))

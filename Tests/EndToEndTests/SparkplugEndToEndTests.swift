@@ -434,6 +434,36 @@ struct SparkplugEndToEndTests {
         #expect(alertValues == [false, true], "alert metric in DDATA: \(alertValues); agent log:\n\(agent.log)")
     }
 
+    @Test func aReloadSendsTheBirthsAgainWithTheNewChannelAndKnownValues() throws {
+        let broker = TestBroker.shared
+        let setup = try Setup("spb-reload", broker: broker)
+        defer { setup.server.stop() }
+        let board = { (extra: [String]) in
+            Self.board(gateway: setup.gateway, group: setup.group, broker: broker.url, port: setup.server.port,
+                       channels: Self.channelsYAML(extra))
+        }
+        let agent = try AgentProcess(board: board([]))
+        let dbirth = setup.topic("DBIRTH", device: "plc")
+        #expect(setup.subscriber.waitFor(dbirth, seconds: 15) != nil, "agent log:\n\(agent.log)")
+        sleepSeconds(0.5)
+        try board(["      - {id: added, table: holding, address: 41}"])
+            .write(toFile: agent.boardPath, atomically: true, encoding: .utf8)
+        agent.child.signal(SIGHUP)
+        #expect(waitUntil(seconds: 10) { setup.subscriber.messages(on: dbirth).count == 2 }, "agent log:\n\(agent.log)")
+        sleepSeconds(0.5)
+        let decoded = try SparkplugDecoder.decode(setup.subscriber.messages)
+        #expect(Self.checkSequence(decoded) == [])
+        #expect(decoded.filter { $0["type"] as? String == "NBIRTH" }.count == 2, "a rebirth after the reload")
+        let births = decoded.filter { $0["type"] as? String == "DBIRTH" }
+        #expect(births.count == 2 && Self.metric(births[0], "added") == nil && Self.metric(births[1], "added") != nil)
+        // The channels the reload kept are born with their values, not as unknown.
+        #expect(Self.metric(births[1], "i16_dcba")?["value"] as? Int == -12345, "\(String(describing: Self.metric(births[1], "i16_dcba")))")
+        // Aliases of the new table are unique again.
+        let aliases = Self.metrics(births[1]).compactMap { $0["alias"] as? Int }
+        #expect(Set(aliases).count == aliases.count && aliases.count == Self.metrics(births[1]).count)
+        #expect(setup.onlyReads)
+    }
+
     @Test func seqWrapsFrom255ToZeroWithinASession() throws {
         let broker = TestBroker.shared
         let server = try Self.server()

@@ -137,11 +137,21 @@ final class SparkplugDevice: @unchecked Sendable {
 
     var metricCount: Int { self.metrics.count }
 
-    /// Takes over the state of the device this one replaces with the same metric table (reload).
-    func adopt(_ old: SparkplugDevice) {
+    /// Takes over the state of the device this one replaces (reload): its liveness always; its current values
+    /// and report-by-exception state when the metric table is the same, else the values of the channels the new
+    /// runtime kept (`values`: per channel, NaN when unknown).
+    func adopt(_ old: SparkplugDevice, channelValues values: [Double]) {
+        self.alive = old.alive
+        guard self.tableFingerprint == old.tableFingerprint else {
+            self.current.withLock { c in
+                for (i, v) in values.enumerated() where self.metrics[self.valueIndex[i]].datatype != .string {
+                    c.values[self.valueIndex[i]] = v
+                }
+            }
+            return
+        }
         let current = old.current.withLock { $0 }
         self.current.withLock { $0 = current }
-        self.alive = old.alive
         self.reported = old.reported
         self.stringWords = old.stringWords
         self.changedText = old.changedText
