@@ -18,6 +18,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Tests only: the swift-protobuf types of sparkplug_b.proto check the agent's own Sparkplug encoder
+        // (the agent does not link it: its runtime brings FoundationEssentials, several MB past the 12 MB target).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries from Debian.
@@ -72,7 +75,10 @@ let package = Package(
         .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
         .testTarget(name: "BoardFileTests", dependencies: ["BoardFile", "Registers"], exclude: ["Fixtures"]),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors"]),
-        .testTarget(name: "SparkplugTests", dependencies: ["Sparkplug"]),
+        .testTarget(
+            name: "SparkplugTests",
+            dependencies: ["Sparkplug", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Posix", "TestSupport"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "Registers", "TestSupport"]),
         .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),
