@@ -14,7 +14,13 @@ public struct CommandMetric: Sendable, Hashable {
     }
 
     /// `Node Control/Rebirth` set to true: the host asks for every birth again.
-    public var isRebirthRequest: Bool { self.name == "Node Control/Rebirth" && self.boolean == true }
+    public var isRebirthRequest: Bool { self.isRebirthRequest(alias: nil) }
+
+    /// The same, also recognising the metric by `alias` alone (as the edge node's NBIRTH gave it).
+    public func isRebirthRequest(alias: UInt64?) -> Bool {
+        self.boolean == true
+            && (self.name == "Node Control/Rebirth" || (self.name == nil && alias != nil && self.alias == alias))
+    }
 
     /// The metrics of a command payload. Malformed bytes are an error (the command is refused and counted).
     public static func decode(_ payload: [UInt8]) throws(ProtobufError) -> [CommandMetric] {

@@ -281,9 +281,7 @@ public final class SparkplugSession: @unchecked Sendable {
         let isNodeCommand = topic == self.topics.nodeCommand
         var refused: [String] = []
         for metric in metrics {
-            if isNodeCommand && metric.boolean == true
-                && (metric.name == "Node Control/Rebirth" || (metric.name == nil && metric.alias == Self.rebirthAlias))
-            {
+            if isNodeCommand && metric.isRebirthRequest(alias: Self.rebirthAlias) {
                 self.logger.info("sparkplug: rebirth requested", metadata: ["topic": "\(topic)"])
                 self.requestRebirth()
             } else {
