@@ -38,10 +38,14 @@ public struct DetectorBankConfiguration: Sendable, Hashable {
         set { self.change { $0.period = newValue } }
     }
 
+    /// A change that changes nothing keeps the box (the board reader sets `period` on every channel, mostly to
+    /// nil); a real change takes the box of equal settings other configurations already use, so that the channels
+    /// of a board with the same detectors share one box instead of 0.6 KB each.
     private mutating func change(_ body: (inout DetectorBankSettings) -> Void) {
         var settings = self.storage.value
         body(&settings)
-        self.storage = Shared(settings)
+        guard settings != self.storage.value else { return }
+        self.storage = bankSettings.shared(settings)
     }
 
     public static func == (a: Self, b: Self) -> Bool {

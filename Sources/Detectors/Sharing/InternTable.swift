@@ -19,3 +19,7 @@ final class InternTable<Value: Hashable & Sendable>: Sendable {
 
 /// The statistical detectors' parameter sets, shared by all banks.
 let parameterSets = InternTable<StatisticalParameters>()
+/// The settings of detector banks, shared by the configurations that hold equal ones.
+let bankSettings = InternTable<DetectorBankSettings>()
+/// Alert policies, shared by the alert trackers that have equal ones.
+let alertPolicies = InternTable<AlertPolicy>()
