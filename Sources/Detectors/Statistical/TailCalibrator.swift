@@ -15,8 +15,8 @@ import Glibc
 ///
 /// Memory: the history itself is not kept. The fit needs only the K = max(minTail, ⌊alpha·H⌋) + 1 largest values of
 /// the last H, and those are kept exactly by the window's K-skyband (see ``push(_:)``): about K·(1 + ln(H/K))
-/// values (≈ 50 for the defaults; trends make it longer), single precision, at most `Self.skybandCapacity` (8 bytes
-/// a value, and a bit per slot of the window: 1.1 KB per calibrator, against 2.5 KB for a 512-value history and its
+/// values (≈ 50 for the defaults; trends make it longer), single precision, at most `Self.skybandCapacity` (6 bytes
+/// a value, and a bit per slot of the window: 0.8 KB per calibrator, against 2.5 KB for a 512-value history and its
 /// top set). On the NAB subset the
 /// scores are bit for bit those of the full history.
 final class TailCalibrator: @unchecked Sendable {
@@ -25,17 +25,13 @@ final class TailCalibrator: @unchecked Sendable {
     /// rest on fewer tail values than it should, until larger values arrive.
     static let skybandCapacity = 128
 
-    /// One value of the skyband: the value, its slot in the window (arrival number modulo H: unique within the
-    /// window, and the slot of the value that leaves is the slot of the one that arrives), and how many later
-    /// values of the window are at least as large.
-    struct Entry {
-        var value: Float
-        var slot: UInt16
-        var dominated: UInt8
-    }
-
-    /// The skyband, in descending order of value.
-    private let entries: UnsafeMutableBufferPointer<Entry>
+    /// The skyband, in descending order of value, in one allocation with the slot bitmap: each entry's value
+    /// (`Float`), and beside it, in 16 bits, its slot in the window (arrival number modulo H: unique within the
+    /// window, and the slot of the value that leaves is the slot of the one that arrives) and how many later values
+    /// of the window are at least as large (below K), packed as `slot | dominated << slotBits`. Six bytes an entry,
+    /// where a struct of the three would take eight.
+    private let values: UnsafeMutablePointer<Float>
+    private let marks: UnsafeMutablePointer<UInt16>
     @exclusivity(unchecked) private var size = 0
     /// The fit's terms, kept while the largest values stay: nt (−1 when stale), q and the sum of the nt largest.
     @exclusivity(unchecked) private var fitTerms = -1
@@ -43,17 +39,24 @@ final class TailCalibrator: @unchecked Sendable {
     @exclusivity(unchecked) private var fitSum = 0.0
     /// One bit per slot of the window: set while the value that arrived in that slot is in the skyband, so that
     /// the leaving value is looked for only when it is there (rarely: most values leave the skyband early).
-    private let present: UnsafeMutableBufferPointer<UInt64>
+    private let present: UnsafeMutablePointer<UInt64>
     /// Values pushed so far.
     @exclusivity(unchecked) private var seen = 0
-    private let capacity: Int
+    /// The calibrator's constants, one copy for the calibrators that have the same (see ``TailShape``).
+    private let shape: Shared<TailShape>
+    private var capacity: Int { self.shape.value.capacity }
     /// K: the skyband keeps every value that fewer than K later values match or exceed.
-    private let keep: Int
-    private let alpha: Double
-    private let minTail: Int
-    private let minHistory: Int
-    private let minBeta: Double
-    private let decluster: Bool
+    private var keep: Int { self.shape.value.keep }
+    private var alpha: Double { self.shape.value.alpha }
+    private var minTail: Int { self.shape.value.minTail }
+    private var minHistory: Int { self.shape.value.minHistory }
+    private var minBeta: Double { self.shape.value.minBeta }
+    private var decluster: Bool { self.shape.value.decluster }
+    /// Entries the skyband has room for.
+    private var room: Int { self.shape.value.room }
+    /// Bits of a mark that hold the slot.
+    private var slotBits: UInt16 { self.shape.value.slotBits }
+    private var presentWords: Int { self.shape.value.presentWords }
     @exclusivity(unchecked) private var inExcursion = false
     @exclusivity(unchecked) private var excursionMax = 0.0
     @exclusivity(unchecked) private var q = 0.0
@@ -63,30 +66,34 @@ final class TailCalibrator: @unchecked Sendable {
     @exclusivity(unchecked) private var logValue = 0.0
 
     init(parameters p: StatisticalParameters, decluster: Bool = false, minBeta: Double = 0) {
-        self.decluster = decluster
-        self.capacity = p.calibrationHistory
-        self.keep = max(p.calibrationMinTail, Int(p.calibrationAlpha * Double(p.calibrationHistory))) + 1
-        precondition(self.capacity < 1 << 16 && self.keep < 1 << 8, "calibration history or tail too long")
-        let room = max(Self.skybandCapacity, self.keep + 1)
-        self.entries = .allocate(capacity: room)
-        self.entries.initialize(repeating: Entry(value: 0, slot: 0, dominated: 0))
-        self.present = .allocate(capacity: (self.capacity + 63) / 64)
-        self.present.initialize(repeating: 0)
-        self.alpha = p.calibrationAlpha
-        self.minTail = p.calibrationMinTail
-        self.minHistory = p.warmup
-        self.minBeta = minBeta
+        let capacity = p.calibrationHistory
+        let keep = max(p.calibrationMinTail, Int(p.calibrationAlpha * Double(p.calibrationHistory))) + 1
+        var slotBits = 1
+        while 1 << slotBits < capacity { slotBits += 1 }
+        var countBits = 1
+        while 1 << countBits <= keep { countBits += 1 }  // dominated reaches K for a moment
+        precondition(slotBits + countBits <= 16, "calibration history or tail too long for 16-bit skyband marks")
+        let room = max(Self.skybandCapacity, keep + 1)
+        let presentWords = (capacity + 63) / 64
+        self.shape = tailShapes.shared(TailShape(
+            capacity: capacity, keep: keep, alpha: p.calibrationAlpha, minTail: p.calibrationMinTail,
+            minHistory: p.warmup, minBeta: minBeta, decluster: decluster,
+            room: room, slotBits: UInt16(slotBits), presentWords: presentWords))
+        // [present: UInt64 × words][values: Float × room][marks: UInt16 × room], 8-byte aligned.
+        let bytes = 8 * presentWords + 4 * room + 2 * room
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 8)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        self.present = raw.assumingMemoryBound(to: UInt64.self)
+        self.values = (raw + 8 * presentWords).assumingMemoryBound(to: Float.self)
+        self.marks = (raw + 8 * presentWords + 4 * room).assumingMemoryBound(to: UInt16.self)
     }
 
-    deinit {
-        self.entries.deallocate()
-        self.present.deallocate()
-    }
+    deinit { UnsafeMutableRawPointer(self.present).deallocate() }
 
     func reset() {
         self.seen = 0
         self.size = 0
-        self.present.update(repeating: 0)
+        self.present.update(repeating: 0, count: self.presentWords)
         self.fitTerms = -1
         self.inExcursion = false
         self.fitted = false
@@ -103,9 +110,9 @@ final class TailCalibrator: @unchecked Sendable {
             // The largest values change rarely: their sum is kept until they do.
             if self.fitTerms != nt {
                 self.fitTerms = nt
-                self.fitQ = Double(self.entries[nt].value)
+                self.fitQ = Double(self.values[nt])
                 var sum = 0.0
-                for j in 0..<nt { sum += Double(self.entries[j].value) }
+                for j in 0..<nt { sum += Double(self.values[j]) }
                 self.fitSum = sum
             }
             let q = self.fitQ
@@ -154,11 +161,14 @@ final class TailCalibrator: @unchecked Sendable {
         let a = self.seen
         self.seen = a + 1
         let slot = UInt16(truncatingIfNeeded: a % self.capacity)
+        let slotMask: UInt16 = (1 << self.slotBits) - 1
         if a >= self.capacity && self.isPresent(slot) {
-            for j in 0..<self.size where self.entries[j].slot == slot {
+            for j in 0..<self.size where self.marks[j] & slotMask == slot {
                 self.clear(slot)
                 if j <= self.keep { self.fitTerms = -1 }
-                for i in j..<(self.size - 1) { self.entries[i] = self.entries[i + 1] }
+                let moved = self.size - 1 - j
+                (self.values + j).update(from: self.values + j + 1, count: moved)  // memmove
+                (self.marks + j).update(from: self.marks + j + 1, count: moved)
                 self.size -= 1
                 break
             }
@@ -169,33 +179,33 @@ final class TailCalibrator: @unchecked Sendable {
         // The first kept value at or below v: v goes there, and from there on every value gains one. Searched from
         // the smallest end: a typical value is below most of the skyband, so this touches only its last entries.
         var place = self.size
-        while place > 0 && self.entries[place - 1].value <= v { place -= 1 }
+        while place > 0 && self.values[place - 1] <= v { place -= 1 }
         if place <= self.keep { self.fitTerms = -1 }
         var w = place
-        let keep = UInt8(self.keep)
+        let one: UInt16 = 1 << self.slotBits
+        let gone = UInt16(self.keep) << self.slotBits
         for j in place..<self.size {
-            var e = self.entries[j]
-            e.dominated &+= 1
-            if e.dominated >= keep {
-                self.clear(e.slot)
+            let m = self.marks[j] &+ one
+            if m & ~slotMask >= gone {
+                self.clear(m & slotMask)
                 continue
             }
-            self.entries[w] = e
+            self.values[w] = self.values[j]
+            self.marks[w] = m
             w += 1
         }
         self.size = w
-        if self.size == self.entries.count {
+        if self.size == self.room {
             // Full (a long fall): the smallest value leaves, or v is not kept if it is the smallest.
             if place == self.size { return }
             self.size -= 1
-            self.clear(self.entries[self.size].slot)
+            self.clear(self.marks[self.size] & slotMask)
         }
-        var i = self.size
-        while i > place {
-            self.entries[i] = self.entries[i - 1]
-            i -= 1
-        }
-        self.entries[place] = Entry(value: v, slot: slot, dominated: 0)
+        let moved = self.size - place
+        (self.values + place + 1).update(from: self.values + place, count: moved)  // memmove
+        (self.marks + place + 1).update(from: self.marks + place, count: moved)
+        self.values[place] = v
+        self.marks[place] = slot
         self.present[Int(slot) >> 6] |= 1 << (UInt64(slot) & 63)
         self.size += 1
     }
