@@ -1,60 +1,99 @@
-/// The last `capacity` values added, kept both in arrival order (to evict the oldest) and sorted (for the median
-/// and quartiles in O(1)). Adding costs binary searches and one move of the elements between the evicted and the
-/// inserted position: O(capacity) bytes moved at worst, about capacity/3 on average. Allocated once.
+/// The last `capacity` values added, kept sorted (for the median and quartiles in O(1)), each with its arrival
+/// stamp (arrival number modulo the capacity) to find the oldest when it is evicted. Adding costs a binary search,
+/// a scan of the stamps for the oldest and one move of the elements between the evicted and the inserted position:
+/// O(capacity) bytes at worst, about capacity/3 on average. Allocated once.
 ///
 /// Values are kept in 4 bytes as `Float` offsets from the first value added (its origin, a `Double`): rounding
-/// is monotone, so the order is exact, and a value comes back within 2⁻²⁴ of its distance from the origin.
+/// is monotone, so the order is exact, and a value comes back within 2⁻²⁴ of its distance from the origin. A stamp
+/// takes 1 byte up to a capacity of 256, else 2: 5 bytes a value for the default 128, where a second copy of the
+/// values in arrival order took 8.
 public final class SortedWindow: @unchecked Sendable {
-    private let fifo: UnsafeMutableBufferPointer<Float>
-    private let sorted: UnsafeMutableBufferPointer<Float>
+    /// [sorted: Float × capacity][stamps: UInt8 or UInt16 × capacity], one allocation.
+    private let sorted: UnsafeMutablePointer<Float>
+    private let stamps: UnsafeMutableRawPointer
+    public let capacity: Int
+    /// Stamps are 16 bits (capacity above 256).
+    private let wide: Bool
     @exclusivity(unchecked) private var origin = Double.nan
-    @exclusivity(unchecked) private var head = 0
+    /// The stamp of the oldest value (when full) and of the next one, which replaces it.
+    @exclusivity(unchecked) private var next = 0
     @exclusivity(unchecked) public private(set) var count = 0
 
     public init(capacity: Int) {
-        precondition(capacity >= 1)
-        self.fifo = .allocate(capacity: capacity)
-        self.fifo.initialize(repeating: 0)
-        self.sorted = .allocate(capacity: capacity)
-        self.sorted.initialize(repeating: 0)
+        precondition(capacity >= 1 && capacity <= 1 << 16)
+        self.capacity = capacity
+        self.wide = capacity > 256
+        let bytes = capacity * (4 + (self.wide ? 2 : 1))
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 4)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        self.sorted = raw.assumingMemoryBound(to: Float.self)
+        self.stamps = raw + 4 * capacity
     }
 
-    deinit {
-        self.fifo.deallocate()
-        self.sorted.deallocate()
-    }
+    deinit { UnsafeMutableRawPointer(self.sorted).deallocate() }
 
-    public var capacity: Int { self.fifo.count }
-    public var isFull: Bool { self.count == self.fifo.count }
+    public var isFull: Bool { self.count == self.capacity }
 
-    /// Adds `x` (not NaN), evicting the oldest value when full: two binary searches and one memory move of the
-    /// elements between the evicted and the inserted position.
+    /// Adds `x` (not NaN), evicting the oldest value when full: a binary search, a scan of the stamps and one
+    /// memory move of the elements between the evicted and the inserted position.
     public func add(_ value: Double) {
         if self.origin.isNaN { self.origin = value }
         let x = Float(value - self.origin)
-        let base = self.sorted.baseAddress!
-        if self.count < self.fifo.count {
-            self.fifo[(self.head + self.count) % self.fifo.count] = x
+        let stamp = self.next
+        self.next = stamp + 1 == self.capacity ? 0 : stamp + 1
+        if self.count < self.capacity {
             let i = self.lowerBound(x, self.count)
-            (base + i + 1).update(from: base + i, count: self.count - i)  // memmove: overlapping is allowed
-            base[i] = x
+            self.move(from: i, to: i + 1, count: self.count - i)
+            self.put(x, stamp, at: i)
             self.count += 1
             return
         }
-        let old = self.fifo[self.head]
-        self.fifo[self.head] = x
-        self.head = self.head + 1 == self.fifo.count ? 0 : self.head + 1
-        let i = self.lowerBound(old, self.count)
+        // The oldest value carries the stamp the new one takes.
+        let i = self.position(of: stamp)
+        let old = self.sorted[i]
         if x > old {
             // Slots i+1 ..< j move down by one; x lands just before the first value ≥ x.
             let j = self.lowerBound(x, self.count)
-            (base + i).update(from: base + i + 1, count: j - 1 - i)
-            base[j - 1] = x
+            self.move(from: i + 1, to: i, count: j - 1 - i)
+            self.put(x, stamp, at: j - 1)
         } else {
             let j = self.lowerBound(x, i)
-            (base + j + 1).update(from: base + j, count: i - j)
-            base[j] = x
+            self.move(from: j, to: j + 1, count: i - j)
+            self.put(x, stamp, at: j)
         }
+    }
+
+    @inline(__always)
+    private func put(_ x: Float, _ stamp: Int, at i: Int) {
+        self.sorted[i] = x
+        if self.wide {
+            self.stamps.storeBytes(of: UInt16(truncatingIfNeeded: stamp), toByteOffset: 2 * i, as: UInt16.self)
+        } else {
+            self.stamps.storeBytes(of: UInt8(truncatingIfNeeded: stamp), toByteOffset: i, as: UInt8.self)
+        }
+    }
+
+    /// Moves `count` elements (values and stamps) from `from` to `to` (overlapping is allowed: memmove).
+    @inline(__always)
+    private func move(from: Int, to: Int, count: Int) {
+        guard count > 0 else { return }
+        (self.sorted + to).update(from: self.sorted + from, count: count)
+        let w = self.wide ? 2 : 1
+        (self.stamps + w * to).copyMemory(from: self.stamps + w * from, byteCount: w * count)
+    }
+
+    /// Where the value with `stamp` is (it is there: the window is full).
+    private func position(of stamp: Int) -> Int {
+        if self.wide {
+            let s = self.stamps.assumingMemoryBound(to: UInt16.self)
+            let t = UInt16(truncatingIfNeeded: stamp)
+            for i in 0..<self.count where s[i] == t { return i }
+        } else {
+            let s = self.stamps.assumingMemoryBound(to: UInt8.self)
+            let t = UInt8(truncatingIfNeeded: stamp)
+            for i in 0..<self.count where s[i] == t { return i }
+        }
+        preconditionFailure("a full window holds every stamp")
     }
 
     /// The first position in `sorted[0..<end]` whose value is not below `x`.
@@ -90,7 +129,7 @@ public final class SortedWindow: @unchecked Sendable {
     }
 
     public func removeAll() {
-        self.head = 0
+        self.next = 0
         self.count = 0
         self.origin = .nan
     }
