@@ -10,7 +10,6 @@ final class SeasonalBaseline: @unchecked Sendable {
     @exclusivity(unchecked) private var nextCheck: Int
     private let shared: Shared<StatisticalParameters>
     private var parameters: StatisticalParameters { self.shared.value }
-    @exclusivity(unchecked) private var sortScratch = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
     init(history: SampleRing, parameters: Shared<StatisticalParameters>) {
         self.history = history
@@ -30,7 +29,9 @@ final class SeasonalBaseline: @unchecked Sendable {
         let p = self.period
         guard p > 0 else { return .nan }
         let k = min(self.parameters.seasonK, 8)
-        return withUnsafeMutableBytes(of: &self.sortScratch) { raw in
+        // On the stack: a scratch kept in the object would be 64 bytes per channel.
+        var scratch = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        return withUnsafeMutableBytes(of: &scratch) { raw in
             let tmp = raw.bindMemory(to: Double.self)
             var m = 0
             for cycle in 1...max(1, k) {

@@ -12,7 +12,8 @@
 final class StatisticalCore: @unchecked Sendable {
     private let shared: Shared<StatisticalParameters>
     var parameters: StatisticalParameters { self.shared.value }
-    @exclusivity(unchecked) private var interval = IntervalEstimator()
+    /// The sampling interval, for a declared period only.
+    private let interval: IntervalEstimator?
     let seasonal: SeasonalBaseline
     let spike: SpikeModel
     private let spikeCalibration: TailCalibrator
@@ -31,8 +32,6 @@ final class StatisticalCore: @unchecked Sendable {
         /// Signed CUSUM: positive upwards, negative downwards.
         var cusum: Double
         var score: Double
-        /// The sampling interval estimate, seconds.
-        var interval: Double
         var warm: Bool
     }
 
@@ -47,6 +46,7 @@ final class StatisticalCore: @unchecked Sendable {
     init(history: SampleRing, parameters: StatisticalParameters, declaredPeriod: Double? = nil) {
         self.shared = parameterSets.shared(parameters)
         self.declaredPeriod = declaredPeriod
+        self.interval = declaredPeriod == nil ? nil : IntervalEstimator()
         self.seasonal = SeasonalBaseline(history: history, parameters: self.shared)
         self.spike = SpikeModel(parameters: self.shared)
         self.spikeCalibration = TailCalibrator(parameters: parameters, minBeta: parameters.calibrationMinBeta)
@@ -56,9 +56,10 @@ final class StatisticalCore: @unchecked Sendable {
 
     func update(_ x: Double, at t: Double) -> Output {
         let p = self.parameters
-        let dt = self.interval.update(t)
         // A declared period is converted to samples once the sampling interval is known (16 samples).
-        if let seconds = self.declaredPeriod, self.seasonal.declared == nil, self.samples >= 16, dt > 0 {
+        if let seconds = self.declaredPeriod, let dt = self.interval?.update(t), self.seasonal.declared == nil,
+            self.samples >= 16, dt > 0
+        {
             let samples = Int((seconds / dt).rounded())
             if samples >= self.parameters.periodMin && samples <= self.seasonal.window / 2
                 && self.seasonal.adopt(declared: samples)
@@ -83,7 +84,7 @@ final class StatisticalCore: @unchecked Sendable {
         let warm = self.samples > p.warmup
         let s = spikeSurprise
         return Output(z: z, expected: expected, spikeSurprise: spikeSurprise, shiftSurprise: shiftSurprise,
-                      cusum: cusum, score: warm ? s / (s + p.spikeSurprise) : 0, interval: dt, warm: warm)
+                      cusum: cusum, score: warm ? s / (s + p.spikeSurprise) : 0, warm: warm)
     }
 
     private func rebuild() {
