@@ -39,7 +39,7 @@ struct ChannelRuntime {
     var baselineText: String?
     let roleTopic: String
 
-    init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false,
+    init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false, events: AlertEventScratch? = nil,
          roleTopic: (ChannelRole?) -> String = { _ in "" }) {
         self.id = definition.id
         self.unit = definition.unit
@@ -51,12 +51,16 @@ struct ChannelRuntime {
         self.ring = ring
         // Strings hash to a number that only changes; statistical detectors make no sense on them.
         self.bank = definition.detectors.isEmpty || definition.type == .string
-            ? nil : DetectorBank(definition.detectors, window: definition.window, history: ring)
+            ? nil : DetectorBank(definition.detectors, window: definition.window, history: ring, events: events)
         self.role = definition.role
         self.roleTopic = roleTopic(definition.role)
         self.keepsWords = !definition.table.holdsBits && (captureRaw || definition.type == .string)
-        self.lastWords = .allocate(capacity: self.keepsWords ? definition.width : 0)
-        self.lastWords.initialize(repeating: 0)
+        if self.keepsWords {
+            self.lastWords = .allocate(capacity: definition.width)
+            self.lastWords.initialize(repeating: 0)
+        } else {
+            self.lastWords = UnsafeMutableBufferPointer(start: nil, count: 0)  // no allocation (deallocate: no-op)
+        }
     }
 
     var isString: Bool { self.codec.type == .string }

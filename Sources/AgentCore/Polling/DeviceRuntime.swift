@@ -82,8 +82,11 @@ final class DeviceRuntime {
         for (g, group) in plan.groups.enumerated() {
             for request in group.requests { for c in request.channels { groupOf[c] = g } }
         }
+        // The channels' banks are updated one after the other on this device's thread: one room for their events.
+        let events = AlertEventScratch()
         self.channels = definition.channels.indices.map { i in
-            ChannelRuntime(definition.channels[i], group: groupOf[i], captureRaw: captureRaw, roleTopic: { role in
+            ChannelRuntime(definition.channels[i], group: groupOf[i], captureRaw: captureRaw, events: events,
+                           roleTopic: { role in
                 role.map { topics.alert(device: definition.id, channel: definition.channels[i].id, detector: $0.rawValue) } ?? ""
             })
         }

@@ -2,21 +2,24 @@
 /// `minDuration`, `update` at most every `updateInterval` while open and only for a new extreme, `close` once the
 /// condition has been clear for `clearAfter` and `clearSamples` samples in a row. With hysteresis, "clear" may be
 /// stricter than "not open" (a sample between the two levels keeps the alert open and restarts the clear count).
-/// O(1) state, no allocation.
+/// O(1) state, no allocation: 56 bytes, the policy being one copy shared by the trackers that have it.
 public struct AlertTracker: Sendable {
-    public let policy: AlertPolicy
-    public private(set) var isOpen = false
+    private let shared: Shared<AlertPolicy>
+    public var policy: AlertPolicy { self.shared.value }
     private var conditionSince = Double.nan
     private var clearSince = Double.nan
-    private var clearCount = 0
     private var lastEvent = 0.0
-    /// The largest |score| since the alert opened, and whether it grew since the last event.
+    /// The largest |score| since the alert opened.
     public private(set) var extreme = 0.0
-    private var newExtreme = false
     /// When the open alert opened.
     public private(set) var openedAt = 0.0
+    /// Clear samples in a row while open (saturating).
+    private var clearCount: Int32 = 0
+    public private(set) var isOpen = false
+    /// Whether the extreme grew since the last event.
+    private var newExtreme = false
 
-    public init(policy: AlertPolicy) { self.policy = policy }
+    public init(policy: AlertPolicy) { self.shared = alertPolicies.shared(policy) }
 
     /// Feeds one sample's condition (no hysteresis: clear when not active); returns the event it causes.
     public mutating func step(at t: Double, active: Bool, score: Double) -> AlertTransition? {
@@ -57,8 +60,8 @@ public struct AlertTracker: Sendable {
             return nil
         }
         if self.clearSince.isNaN { self.clearSince = t }
-        self.clearCount += 1
-        guard t - self.clearSince >= self.policy.clearAfter && self.clearCount >= self.policy.clearSamples else {
+        if self.clearCount < Int32.max { self.clearCount += 1 }
+        guard t - self.clearSince >= self.policy.clearAfter && Int(self.clearCount) >= self.policy.clearSamples else {
             return nil
         }
         self.isOpen = false
@@ -67,5 +70,7 @@ public struct AlertTracker: Sendable {
         return .close
     }
 
-    public mutating func reset() { self = AlertTracker(policy: self.policy) }
+    public mutating func reset() { self = AlertTracker(shared: self.shared) }
+
+    private init(shared: Shared<AlertPolicy>) { self.shared = shared }
 }

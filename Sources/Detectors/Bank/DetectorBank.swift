@@ -21,10 +21,12 @@ public final class DetectorBank: @unchecked Sendable {
     private let trackers: UnsafeMutableBufferPointer<AlertTracker>
     /// For each kind (3 bits at 3 × its index), its tracker's position, or 7 when the kind is not configured.
     private let slots: UInt32
-    /// Each kind's warm-up and severity.
-    private let warmups: [Int]
-    private let severities: [Severity]
-    private let eventBuffer: UnsafeMutableBufferPointer<AlertEvent>
+    /// Each kind's warm-up, in kind order (0 for kinds not configured), inline: no array per bank.
+    private let warmups: SIMD8<Int32>
+    /// Each kind's severity, as its index in `Severity.allCases`, 2 bits at 2 × the kind's index.
+    private let severityCodes: UInt16
+    /// Where ``update(_:at:)`` writes its events: the bank's own, or one its device's banks share.
+    private let scratch: AlertEventScratch
     @exclusivity(unchecked) public private(set) var eventCount = 0
     /// Samples seen (not NaN).
     @exclusivity(unchecked) public private(set) var samples = 0
@@ -38,8 +40,10 @@ public final class DetectorBank: @unchecked Sendable {
 
     /// `window`: the channel's ring capacity, which bounds the seasonal history (and so the longest period found,
     /// half of it). `history`: the channel's sample ring to keep the samples in (allocated here when nil, or when
-    /// it is shorter than the 16 samples the statistical detectors need).
-    public init(_ configuration: DetectorBankConfiguration, window: Int = 1024, history: SampleRing? = nil) {
+    /// it is shorter than the 16 samples the statistical detectors need). `events`: where the events of an update
+    /// go, shared with banks updated on the same thread (see ``AlertEventScratch``); the bank's own when nil.
+    public init(_ configuration: DetectorBankConfiguration, window: Int = 1024, history: SampleRing? = nil,
+                events: AlertEventScratch? = nil) {
         self.configuration = configuration
         let ring = history.flatMap { $0.capacity >= 16 ? $0 : nil } ?? SampleRing(capacity: max(window, 16))
         self.history = ring
@@ -82,22 +86,26 @@ public final class DetectorBank: @unchecked Sendable {
             if p != nil { next += 1 }
         }
         self.slots = slots
-        self.warmups = policies.map { $0?.1 ?? 0 }
-        self.severities = policies.map { $0?.0.severity ?? .low }
-        self.eventBuffer = .allocate(capacity: max(1, configured.count))
-        self.eventBuffer.initialize(repeating: AlertEvent(kind: .range, transition: .open, severity: .low, value: 0,
-                                                          time: 0, verdict: .quiet, extreme: 0))
+        var warmups = SIMD8<Int32>(repeating: 0)
+        var severityCodes: UInt16 = 0
+        for (i, p) in policies.enumerated() {
+            warmups[i] = Int32(clamping: p?.1 ?? 0)
+            let code = Severity.allCases.firstIndex(of: p?.0.severity ?? .low)!
+            severityCodes |= UInt16(code) << (2 * UInt16(i))
+        }
+        self.warmups = warmups
+        self.severityCodes = severityCodes
+        self.scratch = events ?? AlertEventScratch()
     }
 
     deinit {
-        self.eventBuffer.deallocate()
         self.trackers.baseAddress!.deinitialize(count: self.trackerCount)
         self.trackers.deallocate()
     }
 
-    /// The events of the last ``update(_:at:)``.
+    /// The events of the last ``update(_:at:)``, until the next update of a bank sharing its scratch.
     public var events: UnsafeBufferPointer<AlertEvent> {
-        UnsafeBufferPointer(rebasing: self.eventBuffer[0..<self.eventCount])
+        UnsafeBufferPointer(rebasing: self.scratch.slots[0..<self.eventCount])
     }
 
     /// Whether the alert of `kind` is open.
@@ -153,7 +161,7 @@ public final class DetectorBank: @unchecked Sendable {
                 self.step(.shift, v, clear: out.shiftSurprise < self.clearRatio * self.shiftOpen, x, t)
             }
             if self.isConfigured(.score) {
-                self.lastScore = self.samples > self.warmups[DetectorKind.score.index] ? out.score : 0
+                self.lastScore = self.samples > Int(self.warmups[DetectorKind.score.index]) ? out.score : 0
                 let v = Verdict(active: self.lastScore >= self.scoreOpen, score: self.lastScore, expected: out.expected)
                 self.step(.score, v, clear: self.lastScore < self.scoreClear, x, t)
             }
@@ -170,13 +178,18 @@ public final class DetectorBank: @unchecked Sendable {
         return self.eventCount
     }
 
+    @inline(__always)
+    private func severity(_ index: Int) -> Severity {
+        Severity.allCases[Int((self.severityCodes >> (2 * UInt16(index))) & 3)]
+    }
+
     private func step(_ kind: DetectorKind, _ verdict: Verdict, clear: Bool, _ x: Double, _ t: Double) {
         let i = kind.index
-        let active = verdict.active && self.samples > self.warmups[i]
+        let active = verdict.active && self.samples > Int(self.warmups[i])
         let slot = self.slot(i)
         guard let transition = self.trackers[slot].step(at: t, active: active, clear: clear, score: verdict.score)
         else { return }
-        self.eventBuffer[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: self.severities[i],
+        self.scratch.slots[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: self.severity(i),
                                                        value: x, time: t, verdict: verdict, extreme: self.trackers[slot].extreme)
         self.eventCount += 1
     }
