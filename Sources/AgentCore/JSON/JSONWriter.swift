@@ -14,9 +14,11 @@ public final class JSONWriter {
     private var hasItems: UInt64 = 0
     private var depth = 0
 
+    /// The storage is not zeroed: only written bytes are read, and a large writer (a summary's, sized for the
+    /// worst case of its board) gets its own mapping from malloc, whose pages stay out of the resident set until a
+    /// payload reaches them.
     public init(capacity: Int) {
         self.storage = .allocate(capacity: capacity)
-        self.storage.initialize(repeating: 0)
     }
 
     deinit { self.storage.deallocate() }
