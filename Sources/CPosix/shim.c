@@ -58,7 +58,10 @@ static int advise_segment(struct dl_phdr_info *info, size_t size, void *data) {
     long page = 4096;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X)) continue;
+        /* Code, and the read-only segments: relocation tables, symbol tables and unwind tables (.rela.dyn,
+           .dynsym, .eh_frame) that the dynamic linker read once at load time, and the Swift metadata sections
+           the runtime reads on demand. Writable segments hold data (anonymous once written): left alone. */
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W)) continue;
         uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
         uintptr_t end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
         madvise((void *)start, end - start, *(int *)data);
