@@ -14,8 +14,9 @@ final class DeviceRuntime {
     let topics: Topics
     let statusTopic: String
     let summaryTopic: String
-    var channels: [ChannelRuntime]
-    var groups: [PollGroupRuntime]
+    /// Accessed only on the device's bus thread (no dynamic exclusivity check per sample).
+    @exclusivity(unchecked) var channels: [ChannelRuntime]
+    @exclusivity(unchecked) var groups: [PollGroupRuntime]
     let words: UnsafeMutableBufferPointer<UInt16>
     let bits: UnsafeMutableBufferPointer<UInt8>
     let writer: JSONWriter

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The last `capacity` values added, kept sorted (for the median and quartiles in O(1)), each with its arrival
 /// stamp (arrival number modulo the capacity) to find the oldest when it is evicted. Adding costs a binary search,
 /// a scan of the stamps for the oldest and one move of the elements between the evicted and the inserted position:
@@ -88,10 +90,8 @@ public final class SortedWindow: @unchecked Sendable {
             let s = self.stamps.assumingMemoryBound(to: UInt16.self)
             let t = UInt16(truncatingIfNeeded: stamp)
             for i in 0..<self.count where s[i] == t { return i }
-        } else {
-            let s = self.stamps.assumingMemoryBound(to: UInt8.self)
-            let t = UInt8(truncatingIfNeeded: stamp)
-            for i in 0..<self.count where s[i] == t { return i }
+        } else if let p = memchr(self.stamps, Int32(stamp), self.count) {
+            return self.stamps.distance(to: p)  // memchr: the C library's vectorised byte search
         }
         preconditionFailure("a full window holds every stamp")
     }
