@@ -10,24 +10,17 @@ struct ChannelRuntime {
     let scaling: Scaling
     /// Index of the poll group (interval) that reads the channel.
     let group: Int
-    /// Samples are float32 readings (unscaled): statistics are printed at float32 precision.
-    let singlePrecision: Bool
     /// Ring of engineering values, one per cycle of its group (NaN when the read failed), 4 bytes a sample; the
     /// detector bank's history is this same ring (samples are stored once). Filled through ``record(_:at:)``.
     private(set) var ring: SampleRing
     /// The last registers read: for strings (their text is built only when a summary is written), and for every
     /// register channel when the raw contents are shown (`otsentry poll`).
     let lastWords: UnsafeMutableBufferPointer<UInt16>
-    let keepsWords: Bool
     /// Monotonic time of the last good sample (0: none yet), and its value.
     var lastGood: Int64 = 0
     var lastValue = Double.nan
     /// Statistics of the current summary interval.
     var summary = RunningSummary()
-    /// The channel's last read failed.
-    var lastFailed = false
-    /// A read of the channel was attempted in the current summary interval.
-    var attempted = false
     /// The channel's detectors (nil when it has none).
     var bank: DetectorBank?
     /// The highest anomaly score of the interval.
@@ -38,6 +31,14 @@ struct ChannelRuntime {
     /// The baseline as text, for string channels (their samples are hashes).
     var baselineText: String?
     let roleTopic: String
+    // The one-byte fields last, together (no padding after each).
+    /// Samples are float32 readings (unscaled): statistics are printed at float32 precision.
+    let singlePrecision: Bool
+    let keepsWords: Bool
+    /// The channel's last read failed.
+    var lastFailed = false
+    /// A read of the channel was attempted in the current summary interval.
+    var attempted = false
 
     init(_ definition: ChannelDefinition, group: Int, captureRaw: Bool = false, events: AlertEventScratch? = nil,
          roleTopic: (ChannelRole?) -> String = { _ in "" }) {

@@ -10,8 +10,9 @@
 public final class DetectorBank: @unchecked Sendable {
     /// Copy on write: the board's channels and their banks share one copy of the settings.
     public let configuration: DetectorBankConfiguration
-    @exclusivity(unchecked) private var range: RangeDetector?
-    @exclusivity(unchecked) private var rate: RateDetector?
+    /// Boxed: not in the default bank, and 80 bytes inline.
+    private let range: Box<RangeDetector>?
+    private let rate: Box<RateDetector>?
     private let core: StatisticalCore?
     /// The channel's recent samples, NaN for failed reads: pushed by ``update(_:at:)``.
     public let history: SampleRing
@@ -47,8 +48,8 @@ public final class DetectorBank: @unchecked Sendable {
         self.configuration = configuration
         let ring = history.flatMap { $0.capacity >= 16 ? $0 : nil } ?? SampleRing(capacity: max(window, 16))
         self.history = ring
-        self.range = configuration.range.map { RangeDetector($0.parameters) }
-        self.rate = configuration.rate.map { RateDetector($0.parameters) }
+        self.range = configuration.range.map { Box(RangeDetector($0.parameters)) }
+        self.rate = configuration.rate.map { Box(RateDetector($0.parameters)) }
         self.flatline = configuration.flatline.map { FlatlineDetector($0.parameters) }
         self.spoof = configuration.spoof.map { SpoofDetector($0.parameters, history: window) }
         var parameters = StatisticalParameters()
@@ -143,11 +144,11 @@ public final class DetectorBank: @unchecked Sendable {
         }
         self.samples += 1
         if let range = self.range {
-            let v = range.update(x, isOpen: self.isOpen(.range))
+            let v = range.value.update(x, isOpen: self.isOpen(.range))
             self.step(.range, v, clear: !v.active, x, t)
         }
-        if self.rate != nil {
-            let v = self.rate!.update(x, at: t)
+        if let rate = self.rate {
+            let v = rate.value.update(x, at: t)
             self.step(.rate, v, clear: !v.active, x, t)
         }
         if let core = self.core {

@@ -24,7 +24,9 @@ public struct FlatlineDetector: Sendable {
         }
     }
 
-    public let parameters: Parameters
+    /// One copy of the parameters for the detectors that have the same (most channels).
+    private let shared: Shared<Parameters>
+    public var parameters: Parameters { self.shared.value }
     private var previous = Double.nan
     /// Repeated samples in the current run (0 when the last sample moved).
     private var run = 0
@@ -32,7 +34,7 @@ public struct FlatlineDetector: Sendable {
     private var moving = 0.0
     private var steps = 0
 
-    public init(_ parameters: Parameters) { self.parameters = parameters }
+    public init(_ parameters: Parameters) { self.shared = flatlineParameters.shared(parameters) }
 
     /// `score` is the run length in samples, `expected` the learnt share of moving steps.
     public mutating func update(_ x: Double, at t: Double) -> Verdict {

@@ -23,3 +23,5 @@ let parameterSets = InternTable<StatisticalParameters>()
 let bankSettings = InternTable<DetectorBankSettings>()
 /// Alert policies, shared by the alert trackers that have equal ones.
 let alertPolicies = InternTable<AlertPolicy>()
+/// Flatline parameters, shared by the flatline detectors that have equal ones.
+let flatlineParameters = InternTable<FlatlineDetector.Parameters>()
