@@ -52,19 +52,53 @@ int cposix_heap_trim(void) { return malloc_trim(0); }
 #include <link.h>
 #include <sys/mman.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+/* In a writable segment, only the pages still backed by the file (read, never written: in the agent, the part of
+   .rodata that start-up read, which the Swift toolchain's objects make writable) are paged out; pages written
+   since (anonymous now) are left alone, so that nothing goes to swap. /proc/self/pagemap tells them apart: bit 63
+   present, bit 61 file page. */
+static void release_file_pages(uintptr_t start, uintptr_t end, long page) {
+    int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    uint64_t entries[256];
+    uintptr_t run = 0;
+    for (uintptr_t at = start; at < end;) {
+        size_t n = (end - at) / page;
+        if (n > 256) n = 256;
+        ssize_t got = pread(fd, entries, n * sizeof entries[0], (off_t)(at / page * sizeof entries[0]));
+        if (got <= 0) break;
+        n = (size_t)got / sizeof entries[0];
+        for (size_t i = 0; i < n; i++, at += page) {
+            int file = (entries[i] >> 63 & 1) && (entries[i] >> 61 & 1);
+            if (file && !run) run = at;
+            if (!file && run) { madvise((void *)run, at - run, MADV_PAGEOUT); run = 0; }
+        }
+    }
+    if (run) madvise((void *)run, end - run, MADV_PAGEOUT);
+    close(fd);
+}
+
 static int advise_segment(struct dl_phdr_info *info, size_t size, void *data) {
     (void)size;
-    (void)info;
     long page = 4096;
+    int advice = *(int *)data;
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        /* Code, and the read-only segments: relocation tables, symbol tables and unwind tables (.rela.dyn,
-           .dynsym, .eh_frame) that the dynamic linker read once at load time, and the Swift metadata sections
-           the runtime reads on demand. Writable segments hold data (anonymous once written): left alone. */
-        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W)) continue;
+        if (ph->p_type != PT_LOAD) continue;
         uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
         uintptr_t end = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
-        madvise((void *)start, end - start, *(int *)data);
+        /* Code, and the read-only segments: relocation, symbol and unwind tables (.rela.dyn, .dynsym, .eh_frame)
+           that the dynamic linker read once at load time, and the Swift metadata sections the runtime reads on
+           demand. */
+        if (!(ph->p_flags & PF_W)) {
+            madvise((void *)start, end - start, advice);
+        } else if (advice == MADV_PAGEOUT) {
+            /* Writable: only the pages of the file part that were never written. */
+            uintptr_t file_end = (info->dlpi_addr + ph->p_vaddr + ph->p_filesz) & ~(uintptr_t)(page - 1);
+            if (file_end > start) release_file_pages(start, file_end, page);
+        }
     }
     return 0;
 }
