@@ -25,6 +25,9 @@ final class Delivery: @unchecked Sendable {
     private let replayRate: Double
     /// QoS 1/2 messages handed to libmosquitto and not yet acknowledged.
     static let maxInFlight = 20
+    /// How soon the sender looks again while records wait to be sent, and at most while none do.
+    static let retryNanoseconds: Int64 = 50_000_000
+    static let idleNanoseconds: Int64 = 1_000_000_000
 
     /// What became of a record handed to ``send``.
     enum Outcome {
@@ -200,7 +203,14 @@ final class Delivery: @unchecked Sendable {
                     }
                 }
             }
-            self.wake.wait(nanoseconds: 50_000_000)
+            // With records left to send (a backlog paced by the replay rate, a send refused for now), look again
+            // in 50 ms. Otherwise every change comes with a wake-up (a record, an acknowledgement, a connection,
+            // a birth, the stop): sleep until the next sync is due, at most a second.
+            let wait: Int64 = self.lock.withLock { _ in
+                if self.spool.pendingCount > inFlightIDs.count + deferred.count { return Self.retryNanoseconds }
+                return min(Self.idleNanoseconds, self.spool.nanosecondsUntilSyncDue ?? Self.idleNanoseconds)
+            }
+            if wait > 0 { self.wake.wait(nanoseconds: wait) }
         }
     }
 }
