@@ -8,11 +8,12 @@ import Posix
 /// callers size the writer from the payload's bound so that this does not happen.
 public final class JSONWriter {
     private let storage: UnsafeMutableBufferPointer<UInt8>
-    public private(set) var count = 0
-    public private(set) var overflowed = false
+    // A writer is used by one thread at a time: no dynamic exclusivity checks on every byte.
+    @exclusivity(unchecked) public private(set) var count = 0
+    @exclusivity(unchecked) public private(set) var overflowed = false
     /// One bit per nesting level: set when the level already holds a member or element.
-    private var hasItems: UInt64 = 0
-    private var depth = 0
+    @exclusivity(unchecked) private var hasItems: UInt64 = 0
+    @exclusivity(unchecked) private var depth = 0
 
     /// The storage is not zeroed: only written bytes are read, and a large writer (a summary's, sized for the
     /// worst case of its board) gets its own mapping from malloc, whose pages stay out of the resident set until a
@@ -138,6 +139,18 @@ public final class JSONWriter {
 
     private func quoted(_ value: String) {
         self.byte(UInt8(ascii: "\""))
+        // Ids and units need no escaping: copied at once.
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b < 0x20 || b == 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                return false
+            }
+            self.append(bytes)
+            return true
+        }
+        if plain == true {
+            self.byte(UInt8(ascii: "\""))
+            return
+        }
         for b in value.utf8 {
             switch b {
             case UInt8(ascii: "\""): self.raw("\\\"")
@@ -185,9 +198,9 @@ public final class JSONWriter {
             self.overflowed = true
             return
         }
-        for b in bytes {
-            self.storage[self.count] = b
-            self.count += 1
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            (self.storage.baseAddress! + self.count).update(from: base, count: bytes.count)
+            self.count += bytes.count
         }
     }
 }
