@@ -59,7 +59,7 @@ int cposix_heap_trim(void) { return malloc_trim(0); }
    .rodata that start-up read, which the Swift toolchain's objects make writable) are paged out; pages written
    since (anonymous now) are left alone, so that nothing goes to swap. /proc/self/pagemap tells them apart: bit 63
    present, bit 61 file page. */
-static void release_file_pages(uintptr_t start, uintptr_t end, long page) {
+static void release_file_pages(uintptr_t start, uintptr_t end, long page, int advice) {
     int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
     uint64_t entries[256];
@@ -73,10 +73,10 @@ static void release_file_pages(uintptr_t start, uintptr_t end, long page) {
         for (size_t i = 0; i < n; i++, at += page) {
             int file = (entries[i] >> 63 & 1) && (entries[i] >> 61 & 1);
             if (file && !run) run = at;
-            if (!file && run) { madvise((void *)run, at - run, MADV_PAGEOUT); run = 0; }
+            if (!file && run) { madvise((void *)run, at - run, advice); run = 0; }
         }
     }
-    if (run) madvise((void *)run, end - run, MADV_PAGEOUT);
+    if (run) madvise((void *)run, end - run, advice);
     close(fd);
 }
 
@@ -94,10 +94,14 @@ static int advise_segment(struct dl_phdr_info *info, size_t size, void *data) {
            demand. */
         if (!(ph->p_flags & PF_W)) {
             madvise((void *)start, end - start, advice);
+            /* MADV_PAGEOUT leaves the pages that other processes map too (libc, and libcrypto when a broker runs
+               on the gateway): those are only unmapped here (they stay in the page cache, and fault back from it
+               if used). Only pages still backed by the file: the same bytes come back. */
+            if (advice == MADV_PAGEOUT) release_file_pages(start, end, page, MADV_DONTNEED);
         } else if (advice == MADV_PAGEOUT) {
             /* Writable: only the pages of the file part that were never written. */
             uintptr_t file_end = (info->dlpi_addr + ph->p_vaddr + ph->p_filesz) & ~(uintptr_t)(page - 1);
-            if (file_end > start) release_file_pages(start, file_end, page);
+            if (file_end > start) release_file_pages(start, file_end, page, MADV_PAGEOUT);
         }
     }
     return 0;
