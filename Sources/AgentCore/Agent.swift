@@ -104,7 +104,8 @@ public final class Agent {
         }
         let workers = try BusLayout.build(board).map { bus in
             let runtimes = bus.devices.map { definition in
-                let runtime = DeviceRuntime(definition, summaryInterval: board.summaryInterval, topics: topics)
+                let runtime = DeviceRuntime(definition, summaryInterval: board.summaryInterval, topics: topics,
+                                            batchDetectors: true)
                 runtime.sparkplug = sparkplugDevices.first { $0.id == definition.id }
                 return runtime
             }

@@ -101,6 +101,7 @@ extension BoardReader {
         o.maxBits = m.integer("max_bits", in: 1...2000)
         o.degradeAfter = m.integer("degrade_after", in: 1...1000)
         o.degradeFor = m.duration("degrade_for", in: .seconds(1)...(.seconds(86400)))
+        o.detectionLatency = m.duration("detection_latency", in: .zero...(.seconds(10)))
         o.identity = m.boolean("identity")
         o.identityInterval = m.duration("identity_interval", in: .seconds(1)...(.seconds(7 * 86400)))
         return o

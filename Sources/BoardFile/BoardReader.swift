@@ -19,7 +19,7 @@ struct BoardReader {
     static let tlsKeys = ["ca_file", "cert_file", "key_file", "min_version"]
     static let deviceSettingKeys = ["unit", "poll_interval", "timeout", "retries", "pause_after_connect",
                                     "pause_between_requests", "max_gap", "max_registers", "max_bits", "degrade_after",
-                                    "degrade_for", "identity", "identity_interval"]
+                                    "degrade_for", "identity", "identity_interval", "detection_latency"]
     static let deviceKeys = ["id", "tcp", "rtu", "profile", "channels", "maintenance", "link"] + deviceSettingKeys
     static let channelKeys = ["id", "register", "table", "address", "type", "order", "byte", "bit", "length", "scale",
                               "offset", "unit", "window", "poll_interval", "period", "role", "detectors", "simulate",
@@ -334,6 +334,7 @@ struct BoardReader {
         device.maxBits = own.maxBits ?? base.maxBits ?? 2000
         device.degradeAfter = own.degradeAfter ?? base.degradeAfter ?? DeviceDefinition.defaultDegradeAfter
         device.degradeFor = own.degradeFor ?? base.degradeFor ?? DeviceDefinition.defaultDegradeFor
+        device.detectionLatency = own.detectionLatency ?? base.detectionLatency ?? DeviceDefinition.defaultDetectionLatency
         device.identity = own.identity ?? base.identity ?? false
         device.identityInterval = own.identityInterval ?? base.identityInterval ?? DeviceDefinition.defaultIdentityInterval
         if let node = m.node("maintenance") { device.maintenance = self.readMaintenance(node, path: m.child("maintenance")) }

@@ -26,6 +26,9 @@ public struct DeviceDefinition: Sendable, Hashable {
     public var degradeAfter: Int
     /// How long a degraded device is skipped before it is tried again; default 60s.
     public var degradeFor: Duration
+    /// How long after its sample an alert may be published, so that the detectors can run on a batch of
+    /// samples of each channel (`detection_latency`, 0 to 10s); 0 runs them after every cycle; default 1s.
+    public var detectionLatency: Duration = DeviceDefinition.defaultDetectionLatency
     public var channels: [ChannelDefinition]
     /// Read the device's identity (0x11, and 0x2B/0x0E on TCP) at start-up and every `identityInterval`.
     public var identity: Bool = false
@@ -75,4 +78,5 @@ public struct DeviceDefinition: Sendable, Hashable {
     public static let defaultDegradeAfter = 3
     public static let defaultDegradeFor: Duration = .seconds(60)
     public static let defaultIdentityInterval: Duration = .seconds(600)
+    public static let defaultDetectionLatency: Duration = .seconds(1)
 }

@@ -12,6 +12,7 @@ struct DeviceOverrides: Sendable, Hashable {
     var maxBits: Int?
     var degradeAfter: Int?
     var degradeFor: Duration?
+    var detectionLatency: Duration?
     var identity: Bool?
     var identityInterval: Duration?
 }

@@ -125,6 +125,7 @@ struct FieldBoardTests {
                 max_registers: 60
                 degrade_after: 5
                 degrade_for: 2m
+                detection_latency: 250ms
                 channels:
                   - {id: v1, register: 30001, type: float32, order: CDAB}
                   - {id: alarm, register: 40010, type: bit, bit: 15}
@@ -149,6 +150,7 @@ struct FieldBoardTests {
         #expect(meter.transport == .rtu(port: "rs485-1") && meter.unit == 11 && meter.retries == 2)
         #expect(meter.pauseBetweenRequests == .milliseconds(20) && meter.pauseAfterConnect == .seconds(1))
         #expect(meter.maxGap == 0 && meter.maxRegisters == 60 && meter.degradeAfter == 5 && meter.degradeFor == .seconds(120))
+        #expect(meter.detectionLatency == .milliseconds(250) && board.devices[1].detectionLatency == .seconds(1))
         let resolved = meter.channels.map { "\($0.table) \($0.address)" }
         #expect(resolved == ["input 0", "holding 9", "holding 99", "coil 16", "discrete 2"])
         #expect(meter.channels[2].length == 10 && meter.channels[2].order == .BADC)

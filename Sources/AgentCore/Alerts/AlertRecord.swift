@@ -22,6 +22,8 @@ struct AlertRecord: Sendable {
     var metric: String?
     var message: String
     var attack: [AttackTechnique] = []
+    /// When the sample that raised the event was read (Unix milliseconds); nil: when it is published.
+    var sampleTime: Int64?
 
     /// The record of a detector bank event.
     init(_ event: AlertEvent, channel: String, unit: String) {

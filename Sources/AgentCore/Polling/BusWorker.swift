@@ -73,7 +73,12 @@ final class BusWorker: @unchecked Sendable {
     /// (emptied on close).
     private func publishAlert(_ event: AlertEvent, device: DeviceRuntime, channel index: Int) {
         let channel = device.definition.channels[index]
-        self.publish(AlertRecord(event, channel: channel.id, unit: channel.unit), device: device,
+        var record = AlertRecord(event, channel: channel.id, unit: channel.unit)
+        // The event's time is the monotonic end of the request that read the sample (it may be up to the
+        // device's detection_latency ago).
+        let ago = max(0, MonotonicClock.now() - Int64(event.time * 1e9)) / 1_000_000
+        record.sampleTime = WallClock.nowMilliseconds() - ago
+        self.publish(record, device: device,
                      topic: device.topics.alert(device: device.definition.id, channel: channel.id, detector: event.kind.rawValue))
     }
 
@@ -104,7 +109,7 @@ final class BusWorker: @unchecked Sendable {
         self.sequences.raise("alert-id-ms", to: UInt64(self.alertIDs.lastMillisecond))
         let seq = self.sequences.take("alerts")
         let payload = AlertPayload.build(record, id: id, seq: seq, gateway: self.gateway, device: device.definition.id,
-                                         nowWall: WallClock.nowMilliseconds())
+                                         nowWall: record.sampleTime ?? WallClock.nowMilliseconds())
         do {
             try payload.withUnsafeBytes { bytes in
                 try Result { () throws(SpoolError) in
@@ -146,7 +151,10 @@ final class BusWorker: @unchecked Sendable {
             if self.snapshotRequested.exchange(false, ordering: .acquiringAndReleasing),
                let writer = self.pendingSnapshot.withLock({ p -> SnapshotWriter? in defer { p = nil }; return p })
             {
-                for device in self.devices { ChannelSnapshot.write(device, into: writer) }
+                for device in self.devices {
+                    device.runDetectors()  // rings and detectors complete up to the last cycle
+                    ChannelSnapshot.write(device, into: writer)
+                }
                 self.snapshotDone.store(true, ordering: .releasing)
             }
             var wake = Int64.max
@@ -162,6 +170,9 @@ final class BusWorker: @unchecked Sendable {
             self.stop.wait(untilMonotonic: wake)
             self.asleep.store(false, ordering: .releasing)
         }
+        // The samples of the last cycles still go through the detectors (their alerts are published; a reload
+        // hands complete rings and detectors over).
+        for device in self.devices { device.runDetectors() }
         self.connection.close()
     }
 
@@ -285,6 +296,7 @@ final class BusWorker: @unchecked Sendable {
             let nowWall = WallClock.nowMilliseconds()
             let stream = "device:\(device.definition.id)"
             repeat { device.nextSummary += device.summaryInterval } while device.nextSummary <= now
+            device.runDetectors()  // the interval's scores and open alerts include its last samples
             if device.sparkplug != nil {
                 self.publishFullReport(device, nowWall: nowWall)
                 device.latency.reset()
@@ -317,6 +329,8 @@ final class BusWorker: @unchecked Sendable {
     private func setStatus(_ device: DeviceRuntime, _ state: DeviceState, error: String?, retryIn: Int64?,
                            answered: Bool = false) {
         if let sp = device.sparkplug, let session = self.publisher.sparkplug, sp.alive != (state == .online || answered) {
+            // A birth carries the alerts of the samples read so far: their detectors run first.
+            if !sp.alive { device.runDetectors() }
             sp.alive = !sp.alive
             if sp.alive { session.deviceOnline(sp) } else { session.deviceOffline(sp) }
         }

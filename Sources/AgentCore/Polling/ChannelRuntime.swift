@@ -66,6 +66,9 @@ struct ChannelRuntime {
 
     var isString: Bool { self.codec.type == .string }
 
+    /// The channel has detectors: its samples go through its device's pending batch (see ``PendingSamples``).
+    var hasDetectors: Bool { self.bank != nil }
+
     /// Bad when a read in the interval failed last; good when the interval has samples; stale otherwise (no
     /// read in the interval: device degraded or unreachable, or a poll interval longer than the summary's).
     var quality: ChannelQuality {

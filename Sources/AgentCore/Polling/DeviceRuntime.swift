@@ -68,11 +68,18 @@ final class DeviceRuntime {
     var publishedIdentity: [UInt8] = []
 
     let timeout: Int64
+    /// `detection_latency` in nanoseconds (0 when the detectors run after every cycle).
+    let detectionLatency: Int64
+    /// Most cycles in one batch of detector input (8 bytes per channel and cycle).
+    static let maxDetectionDepth: Int64 = 100
     let pauseBetweenRequests: Int64
     let pauseAfterConnect: Int64
     let degradeFor: Int64
 
-    init(_ definition: DeviceDefinition, summaryInterval: Duration, topics: Topics, captureRaw: Bool = false) {
+    /// `batchDetectors`: let the detectors run on batches of up to the device's `detection_latency` (the agent);
+    /// otherwise (commissioning, benchmarks) they run after every cycle.
+    init(_ definition: DeviceDefinition, summaryInterval: Duration, topics: Topics, captureRaw: Bool = false,
+         batchDetectors: Bool = false) {
         self.definition = definition
         let plan = ReadPlanner.plan(definition)
         self.plan = plan
@@ -92,8 +99,12 @@ final class DeviceRuntime {
             })
         }
         let capacities = RingLayout.timestampCapacities(definition, plan: plan)
+        let latency = batchDetectors ? definition.detectionLatency.nanoseconds : 0
+        self.detectionLatency = latency
         self.groups = plan.groups.indices.map {
-            PollGroupRuntime(plan.groups[$0], channels: definition.channels, timestampCapacity: capacities[$0])
+            let interval = plan.groups[$0].interval.nanoseconds
+            return PollGroupRuntime(plan.groups[$0], channels: definition.channels, timestampCapacity: capacities[$0],
+                                    detectionDepth: Int(min(Self.maxDetectionDepth, max(1, latency / max(1, interval)))))
         }
         self.words = .allocate(capacity: 125)
         self.words.initialize(repeating: 0)
@@ -207,7 +218,19 @@ final class DeviceRuntime {
         connection.setUnit(self.definition.unit)
         connection.setTimeout(nanoseconds: self.timeout)
         self.counters.polls += 1
-        self.groups[g].timestamps.push(MonotonicClock.now())
+        let start = MonotonicClock.now()
+        self.groups[g].timestamps.push(start)
+        let pending = self.groups[g].pending
+        if !pending.beginCycle(at: start) {
+            self.runDetectors(group: g)
+            _ = pending.beginCycle(at: start)
+        }
+        defer {
+            pending.endCycle()
+            if pending.isDue(now: MonotonicClock.now(), latency: self.detectionLatency, interval: self.groups[g].interval) {
+                self.runDetectors(group: g)
+            }
+        }
         for r in self.groups[g].requests.indices {
             if result.linkDown {
                 self.markFailed(group: g, request: r)
@@ -285,6 +308,10 @@ final class DeviceRuntime {
     private func decode(group g: Int, request r: Int) {
         let request = self.groups[g].requests[r]
         let offsets = self.groups[g].offsets[r]
+        let pending = self.groups[g].pending
+        let time = Double(self.lastRequestEnd) / 1e9
+        pending.stamp(time, request: r)
+        let first = pending.firstChannel[r]
         for (k, index) in request.channels.enumerated() {
             let offset = offsets[k]
             var value: Double
@@ -305,12 +332,10 @@ final class DeviceRuntime {
             self.channels[index].summary.add(value)
             self.channels[index].lastFailed = false
             self.channels[index].attempted = true
-            let events = self.channels[index].record(value, at: Double(self.lastRequestEnd) / 1e9)
-            if let bank = self.channels[index].bank {
-                if bank.lastScore > self.channels[index].maxScore { self.channels[index].maxScore = bank.lastScore }
-                if events > 0, let onAlert = self.onAlert {
-                    for event in bank.events { onAlert(index, event) }
-                }
+            if self.channels[index].hasDetectors {
+                pending.store(value, position: first + k)  // for the detectors: see runDetectors(group:)
+            } else {
+                _ = self.channels[index].record(value, at: time)
             }
             if !value.isNaN {
                 self.channels[index].lastGood = self.lastRequestEnd
@@ -373,11 +398,52 @@ final class DeviceRuntime {
     }
 
     private func markFailed(group g: Int, request r: Int) {
-        for index in self.groups[g].requests[r].channels {
-            _ = self.channels[index].record(.nan, at: 0)
+        let pending = self.groups[g].pending
+        pending.stamp(0, request: r)
+        let first = pending.firstChannel[r]
+        for (k, index) in self.groups[g].requests[r].channels.enumerated() {
+            if self.channels[index].hasDetectors {
+                pending.store(.nan, position: first + k)
+            } else {
+                _ = self.channels[index].record(.nan, at: 0)
+            }
             self.channels[index].lastFailed = true
             self.channels[index].attempted = true
         }
+    }
+
+    /// Runs the detectors of group `g`'s channels on their pending samples, a channel's batch at a time (its
+    /// state is fetched into the caches once per batch), and hands their events to ``onAlert``.
+    func runDetectors(group g: Int) {
+        let pending = self.groups[g].pending
+        guard pending.count > 0 else { return }
+        defer { pending.clear() }
+        let requests = self.groups[g].requests
+        for r in requests.indices {
+            let times = pending.times(request: r)
+            let first = pending.firstChannel[r]
+            for (k, index) in requests[r].channels.enumerated() {
+                guard let bank = self.channels[index].bank else { continue }
+                // The bank's history is the channel's ring, unless the window is too short to share.
+                let ring = bank.history === self.channels[index].ring ? nil : self.channels[index].ring
+                let values = pending.values(position: first + k)
+                var maxScore = self.channels[index].maxScore
+                for s in values.indices {
+                    let events = bank.update(values[s], at: times[s])
+                    ring?.push(values[s])
+                    if bank.lastScore > maxScore { maxScore = bank.lastScore }
+                    if events > 0, let onAlert = self.onAlert {
+                        for event in bank.events { onAlert(index, event) }
+                    }
+                }
+                self.channels[index].maxScore = maxScore
+            }
+        }
+    }
+
+    /// Runs every group's pending detector input (before a summary or a snapshot reads the detectors and rings).
+    func runDetectors() {
+        for g in self.groups.indices { self.runDetectors(group: g) }
     }
 
     // MARK: Payloads
@@ -400,51 +466,55 @@ final class DeviceRuntime {
         w.timestamp(unixMilliseconds: nowWall)
         w.key("channels")
         w.beginObject()
-        for index in self.channels.indices {
-            let c = self.channels[index]
-            w.key(c.id)
-            w.beginObject()
-            w.key("n")
-            w.integer(c.summary.count)
-            if c.summary.count > 0 {
-                if c.isString {
-                    w.key("last")
-                    w.string(c.codec.text(UnsafeBufferPointer(c.lastWords)))
-                } else {
-                    w.key("min")
-                    self.sample(c.summary.min, c.singlePrecision)
-                    w.key("max")
-                    self.sample(c.summary.max, c.singlePrecision)
-                    w.key("mean")
-                    self.sample(c.summary.mean, c.singlePrecision)
-                    w.key("std")
-                    self.sample(c.summary.standardDeviation, c.singlePrecision)
-                    w.key("last")
-                    self.sample(c.summary.last, c.singlePrecision)
-                }
-            }
-            w.key("unit")
-            w.string(c.unit)
-            w.key("q")
-            w.string(c.quality.rawValue)
-            if let bank = c.bank {
-                if bank.configuration.score != nil {
-                    w.key("score")
-                    w.number(c.maxScore)
-                }
-                w.key("alerts")
-                w.integer(bank.openCount)
-            }
-            w.endObject()
-            self.channels[index].summary.reset()
-            self.channels[index].attempted = false
-            self.channels[index].maxScore = 0
-        }
+        // In place: a copy of each channel (`let c = self.channels[index]`) would retain and release its references.
+        for index in self.channels.indices { self.summarize(&self.channels[index]) }
         w.endObject()
         w.key("alerts")
         w.integer(self.openAlerts)
         w.endObject()
         self.intervalStartWall = nowWall
+    }
+
+    /// One channel's member of the summary; starts its next interval.
+    private func summarize(_ c: inout ChannelRuntime) {
+        let w = self.writer
+        w.key(c.id)
+        w.beginObject()
+        w.key("n")
+        w.integer(c.summary.count)
+        if c.summary.count > 0 {
+            if c.isString {
+                w.key("last")
+                w.string(c.codec.text(UnsafeBufferPointer(c.lastWords)))
+            } else {
+                w.key("min")
+                self.sample(c.summary.min, c.singlePrecision)
+                w.key("max")
+                self.sample(c.summary.max, c.singlePrecision)
+                w.key("mean")
+                self.sample(c.summary.mean, c.singlePrecision)
+                w.key("std")
+                self.sample(c.summary.standardDeviation, c.singlePrecision)
+                w.key("last")
+                self.sample(c.summary.last, c.singlePrecision)
+            }
+        }
+        w.key("unit")
+        w.string(c.unit)
+        w.key("q")
+        w.string(c.quality.rawValue)
+        if let bank = c.bank {
+            if bank.configuration.score != nil {
+                w.key("score")
+                w.number(c.maxScore)
+            }
+            w.key("alerts")
+            w.integer(bank.openCount)
+        }
+        w.endObject()
+        c.summary.reset()
+        c.attempted = false
+        c.maxScore = 0
     }
 
     /// Alerts open on the device.

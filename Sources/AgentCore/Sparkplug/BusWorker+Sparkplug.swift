@@ -140,7 +140,7 @@ extension BusWorker {
         let open: Double = record.transition == .close ? 0 : 1
         sp.setCurrent { values, _ in values[index] = open }
         guard sp.alive else { return }
-        let now = UInt64(WallClock.nowMilliseconds())
+        let now = UInt64(record.sampleTime ?? WallClock.nowMilliseconds())
         sp.encoder.begin(timestamp: now)
         sp.encoder.metric(alias: sp.aliasBase + UInt64(index), timestamp: now, datatype: .boolean, writeDatatype: false,
                           value: .number(open))

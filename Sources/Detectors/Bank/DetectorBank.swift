@@ -151,8 +151,8 @@ public final class DetectorBank: @unchecked Sendable {
             let v = rate.value.update(x, at: t)
             self.step(.rate, v, clear: !v.active, x, t)
         }
-        if let core = self.core {
-            let out = core.update(x, at: t)  // pushes x into the history
+        if self.core != nil {
+            let out = self.core.unsafelyUnwrapped.update(x, at: t)  // pushes x into the history (no retain)
             if self.isConfigured(.spike) {
                 let v = Verdict(active: out.spikeSurprise >= self.spikeOpen, score: out.z, expected: out.expected)
                 self.step(.spike, v, clear: out.spikeSurprise < self.clearRatio * self.spikeOpen, x, t)
