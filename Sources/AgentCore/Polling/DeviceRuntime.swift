@@ -467,16 +467,17 @@ final class DeviceRuntime {
         w.key("channels")
         w.beginObject()
         // In place: a copy of each channel (`let c = self.channels[index]`) would retain and release its references.
-        for index in self.channels.indices { self.summarize(&self.channels[index]) }
+        var open = 0
+        for index in self.channels.indices { open += self.summarize(&self.channels[index]) }
         w.endObject()
         w.key("alerts")
-        w.integer(self.openAlerts)
+        w.integer(open)
         w.endObject()
         self.intervalStartWall = nowWall
     }
 
-    /// One channel's member of the summary; starts its next interval.
-    private func summarize(_ c: inout ChannelRuntime) {
+    /// One channel's member of the summary; starts its next interval. Returns the channel's open alerts.
+    private func summarize(_ c: inout ChannelRuntime) -> Int {
         let w = self.writer
         w.key(c.id)
         w.beginObject()
@@ -515,13 +516,7 @@ final class DeviceRuntime {
         c.summary.reset()
         c.attempted = false
         c.maxScore = 0
-    }
-
-    /// Alerts open on the device.
-    var openAlerts: Int {
-        var n = 0
-        for c in self.channels { n += c.bank?.openCount ?? 0 }
-        return n
+        return c.bank?.openCount ?? 0
     }
 
     private func sample(_ value: Double, _ singlePrecision: Bool) {

@@ -127,12 +127,9 @@ public final class DetectorBank: @unchecked Sendable {
         return n
     }
 
-    /// Alerts open on this channel.
-    public var openCount: Int {
-        var n = 0
-        for i in 0..<self.trackerCount where self.trackers[i].isOpen { n += 1 }
-        return n
-    }
+    /// Alerts open on this channel: counted at each opening and closing, so that a summary of many channels
+    /// does not visit their trackers.
+    @exclusivity(unchecked) public private(set) var openCount = 0
 
     /// Feeds one sample (`t` in seconds); returns the number of events (see ``events``).
     @discardableResult
@@ -190,6 +187,11 @@ public final class DetectorBank: @unchecked Sendable {
         let slot = self.slot(i)
         guard let transition = self.trackers[slot].step(at: t, active: active, clear: clear, score: verdict.score)
         else { return }
+        switch transition {
+        case .open: self.openCount += 1
+        case .close: self.openCount -= 1
+        case .update: break
+        }
         self.scratch.slots[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: self.severity(i),
                                                        value: x, time: t, verdict: verdict, extreme: self.trackers[slot].extreme)
         self.eventCount += 1
