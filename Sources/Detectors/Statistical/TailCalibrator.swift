@@ -40,8 +40,9 @@ final class TailCalibrator: @unchecked Sendable {
     /// One bit per slot of the window: set while the value that arrived in that slot is in the skyband, so that
     /// the leaving value is looked for only when it is there (rarely: most values leave the skyband early).
     private let present: UnsafeMutablePointer<UInt64>
-    /// Values pushed so far.
+    /// Values pushed so far, and the slot of the next one (`seen` modulo H, kept without a division per value).
     @exclusivity(unchecked) private var seen = 0
+    @exclusivity(unchecked) private var nextSlot = 0
     /// The calibrator's constants, one copy for the calibrators that have the same (see ``TailShape``).
     private let shape: Shared<TailShape>
     private var capacity: Int { self.shape.value.capacity }
@@ -92,6 +93,7 @@ final class TailCalibrator: @unchecked Sendable {
 
     func reset() {
         self.seen = 0
+        self.nextSlot = 0
         self.size = 0
         self.present.update(repeating: 0, count: self.presentWords)
         self.fitTerms = -1
@@ -160,7 +162,8 @@ final class TailCalibrator: @unchecked Sendable {
     private func push(_ r: Double) {
         let a = self.seen
         self.seen = a + 1
-        let slot = UInt16(truncatingIfNeeded: a % self.capacity)
+        let slot = UInt16(truncatingIfNeeded: self.nextSlot)
+        self.nextSlot = self.nextSlot + 1 == self.capacity ? 0 : self.nextSlot + 1
         let slotMask: UInt16 = (1 << self.slotBits) - 1
         if a >= self.capacity && self.isPresent(slot) {
             for j in 0..<self.size where self.marks[j] & slotMask == slot {
