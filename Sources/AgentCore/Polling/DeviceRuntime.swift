@@ -221,10 +221,8 @@ final class DeviceRuntime {
         let start = MonotonicClock.now()
         self.groups[g].timestamps.push(start)
         let pending = self.groups[g].pending
-        if !pending.beginCycle(at: start) {
-            self.runDetectors(group: g)
-            _ = pending.beginCycle(at: start)
-        }
+        if pending.isFull { self.runDetectors(group: g) }  // not reached: a full batch runs as its cycle ends
+        pending.beginCycle(at: start)
         defer {
             pending.endCycle()
             if pending.isDue(now: MonotonicClock.now(), latency: self.detectionLatency, interval: self.groups[g].interval) {

@@ -18,8 +18,6 @@ final class PendingSamples {
     private let times: UnsafeMutablePointer<Double>
     /// Position of each request's first channel.
     let firstChannel: [Int]
-    private let channelCount: Int
-    private let requestCount: Int
     /// Cycles held.
     private(set) var count = 0
     /// Monotonic start of the first cycle held.
@@ -34,12 +32,11 @@ final class PendingSamples {
             n += c
         }
         self.firstChannel = first
-        self.channelCount = n
-        self.requestCount = channelsPerRequest.count
+        let requests = channelsPerRequest.count
         self.values = .allocate(capacity: max(1, n * self.depth))
         self.values.initialize(repeating: .nan, count: max(1, n * self.depth))
-        self.times = .allocate(capacity: max(1, self.requestCount * self.depth))
-        self.times.initialize(repeating: 0, count: max(1, self.requestCount * self.depth))
+        self.times = .allocate(capacity: max(1, requests * self.depth))
+        self.times.initialize(repeating: 0, count: max(1, requests * self.depth))
     }
 
     deinit {
@@ -47,11 +44,12 @@ final class PendingSamples {
         self.times.deallocate()
     }
 
-    /// Opens the next cycle (started at monotonic `start`); false when the batch is already full.
-    func beginCycle(at start: Int64) -> Bool {
-        guard self.count < self.depth else { return false }
+    /// The batch holds `depth` cycles: its detectors must run before the next cycle.
+    var isFull: Bool { self.count >= self.depth }
+
+    /// Opens the next cycle (started at monotonic `start`); the batch must not be full.
+    func beginCycle(at start: Int64) {
         if self.count == 0 { self.firstCycle = start }
-        return true
     }
 
     /// Stores the sample of the channel at `position` for the cycle being filled.
@@ -72,7 +70,7 @@ final class PendingSamples {
     /// Whether the batch must run now: full, or its first cycle would otherwise wait longer than `latency`
     /// nanoseconds after one more cycle of `interval`.
     func isDue(now: Int64, latency: Int64, interval: Int64) -> Bool {
-        self.count >= self.depth || (self.count > 0 && now + interval - self.firstCycle > latency)
+        self.isFull || (self.count > 0 && now + interval - self.firstCycle > latency)
     }
 
     /// The batch of the channel at `position`, oldest first.
