@@ -160,67 +160,92 @@ final class TailCalibrator: @unchecked Sendable {
     /// the window, so it can never be among the K largest again); `r` goes in at its place in the order. Rounding
     /// to `Float` is monotone, so the order of the stored values is the order of the statistics.
     private func push(_ r: Double) {
+        // Locals: the skyband's pointers and size are read once (a store through them could otherwise alias them).
+        let shape = self.shape.value
+        let values = self.values, marks = self.marks
+        var size = self.size
         let a = self.seen
-        self.seen = a + 1
+        self.seen = a &+ 1
         let slot = UInt16(truncatingIfNeeded: self.nextSlot)
-        self.nextSlot = self.nextSlot + 1 == self.capacity ? 0 : self.nextSlot + 1
-        let slotMask: UInt16 = (1 << self.slotBits) - 1
-        if a >= self.capacity && self.isPresent(slot) {
-            for j in 0..<self.size where self.marks[j] & slotMask == slot {
+        self.nextSlot = self.nextSlot &+ 1 == shape.capacity ? 0 : self.nextSlot &+ 1
+        let bits = shape.slotBits
+        let slotMask: UInt16 = (1 &<< bits) &- 1
+        if a >= shape.capacity && self.isPresent(slot) {
+            var j = 0
+            while j < size && marks[j] & slotMask != slot { j &+= 1 }
+            if j < size {
                 self.clear(slot)
-                if j <= self.keep { self.fitTerms = -1 }
-                let moved = self.size - 1 - j
-                (self.values + j).update(from: self.values + j + 1, count: moved)  // memmove
-                (self.marks + j).update(from: self.marks + j + 1, count: moved)
-                self.size -= 1
-                break
+                if j <= shape.keep { self.fitTerms = -1 }
+                let moved = size &- 1 &- j
+                (values + j).update(from: values + j + 1, count: moved)  // memmove
+                (marks + j).update(from: marks + j + 1, count: moved)
+                size &-= 1
             }
         }
         let v = Float(r)
         // A NaN statistic is not ranked (it would break the order); its slot simply stays empty.
-        guard !v.isNaN else { return }
+        guard !v.isNaN else {
+            self.size = size
+            return
+        }
         // The first kept value at or below v: v goes there, and from there on every value gains one. Searched from
         // the smallest end: a typical value is below most of the skyband, so this touches only its last entries.
-        var place = self.size
-        while place > 0 && self.values[place - 1] <= v { place -= 1 }
-        if place <= self.keep { self.fitTerms = -1 }
-        var w = place
-        let one: UInt16 = 1 << self.slotBits
-        let gone = UInt16(self.keep) << self.slotBits
-        for j in place..<self.size {
-            let m = self.marks[j] &+ one
-            if m & ~slotMask >= gone {
-                self.clear(m & slotMask)
-                continue
+        var place = size
+        while place > 0 && values[place &- 1] <= v { place &-= 1 }
+        if place <= shape.keep { self.fitTerms = -1 }
+        // A mark is `slot | dominated << bits`, so a mark reaches `gone` exactly when its count reaches K.
+        let one: UInt16 = 1 &<< bits
+        let gone = UInt16(truncatingIfNeeded: shape.keep) &<< bits
+        // Until the first value that goes, values stay where they are: only their counts grow.
+        var j = place
+        while j < size {
+            let m = marks[j] &+ one
+            if m >= gone { break }
+            marks[j] = m
+            j &+= 1
+        }
+        if j < size {
+            // From there on, the values that stay move up over the ones that go.
+            var w = j
+            while j < size {
+                let m = marks[j] &+ one
+                if m >= gone {
+                    self.clear(m & slotMask)
+                } else {
+                    values[w] = values[j]
+                    marks[w] = m
+                    w &+= 1
+                }
+                j &+= 1
             }
-            self.values[w] = self.values[j]
-            self.marks[w] = m
-            w += 1
+            size = w
         }
-        self.size = w
-        if self.size == self.room {
+        if size == shape.room {
             // Full (a long fall): the smallest value leaves, or v is not kept if it is the smallest.
-            if place == self.size { return }
-            self.size -= 1
-            self.clear(self.marks[self.size] & slotMask)
+            if place == size {
+                self.size = size
+                return
+            }
+            size &-= 1
+            self.clear(marks[size] & slotMask)
         }
-        let moved = self.size - place
-        (self.values + place + 1).update(from: self.values + place, count: moved)  // memmove
-        (self.marks + place + 1).update(from: self.marks + place, count: moved)
-        self.values[place] = v
-        self.marks[place] = slot
-        self.present[Int(slot) >> 6] |= 1 << (UInt64(slot) & 63)
-        self.size += 1
+        let moved = size &- place
+        (values + place + 1).update(from: values + place, count: moved)  // memmove
+        (marks + place + 1).update(from: marks + place, count: moved)
+        values[place] = v
+        marks[place] = slot
+        self.present[Int(slot) &>> 6] |= 1 &<< (UInt64(slot) & 63)
+        self.size = size &+ 1
     }
 
     @inline(__always)
     private func isPresent(_ slot: UInt16) -> Bool {
-        self.present[Int(slot) >> 6] & (1 << (UInt64(slot) & 63)) != 0
+        self.present[Int(slot) &>> 6] & (1 &<< (UInt64(slot) & 63)) != 0
     }
 
     @inline(__always)
     private func clear(_ slot: UInt16) {
-        self.present[Int(slot) >> 6] &= ~(1 << (UInt64(slot) & 63))
+        self.present[Int(slot) &>> 6] &= ~(1 &<< (UInt64(slot) & 63))
     }
 
     /// How many values the skyband holds now (for tests and the memory figures).
