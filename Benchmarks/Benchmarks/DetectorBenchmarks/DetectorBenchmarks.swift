@@ -24,7 +24,20 @@ func makeSignal(count: Int) -> [Double] {
     return values
 }
 
+/// The footprint's signal (Benchmarks/poll/bench_server.c `noise`): a register at a fixed level with triangular
+/// integer noise of -4..4 counts, no period, and a +400 spike of 3 samples
+/// every 20,000 (each of the 1,000 registers spikes in turn, one every 2 s).
+func makeRegisterNoise(count: Int) -> [Double] {
+    var state: UInt64 = 7
+    func die() -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % 5)
+    }
+    return (0..<count).map { i in Double(1000 + die() + die() - 4 + (i % 20_000 < 3 ? 400 : 0)) }
+}
+
 let signal = makeSignal(count: 1 << 16)
+let registerNoise = makeRegisterNoise(count: 1 << 16)
 let mask = signal.count - 1
 
 let benchmarks: @Sendable () -> Void = {
@@ -58,7 +71,7 @@ let benchmarks: @Sendable () -> Void = {
 
     /// One iteration = 1,000 samples (scalingFactor .kilo), so ns per iteration / 1000 = ns per sample. Each bank
     /// is warmed up with 4,096 samples first: the figures are the steady state.
-    func bench(_ name: String, _ configuration: DetectorBankConfiguration) {
+    func bench(_ name: String, _ configuration: DetectorBankConfiguration, signal: [Double] = signal) {
         Benchmark(name) { benchmark in
             let bank = DetectorBank(configuration)
             var i = 0
@@ -83,4 +96,5 @@ let benchmarks: @Sendable () -> Void = {
     bench("shift", DetectorBankConfiguration(shift: DetectorSetting(.init(), policy: policy)))
     bench("flatline", DetectorBankConfiguration(flatline: DetectorSetting(.init(), policy: policy)))
     bench("default bank (window 1024)", .default)
+    bench("default bank, register noise", .default, signal: registerNoise)
 }
