@@ -122,6 +122,21 @@ public final class SortedWindow: @unchecked Sendable {
 
     public var median: Double { self.quantile(0.5) }
 
+    /// The 0.25, 0.5 and 0.75 quantiles, each exactly as ``quantile(_:)`` gives it, at once (one call, independent
+    /// loads).
+    public func quartiles() -> (lower: Double, median: Double, upper: Double) {
+        guard self.count > 0 else { return (.nan, .nan, .nan) }
+        let s = self.sorted, o = self.origin
+        let last = self.count - 1, span = Double(last)
+        @inline(__always) func at(_ q: Double) -> Double {
+            let position = q * span
+            let lower = Int(position)
+            let a = Double(s[lower]), b = Double(s[min(lower + 1, last)])
+            return o + a + (b - a) * (position - Double(lower))
+        }
+        return (at(0.25), at(0.5), at(0.75))
+    }
+
     /// Mean absolute deviation of the values from `center`.
     public func meanAbsoluteDeviation(from center: Double) -> Double {
         guard self.count > 0 else { return 0 }

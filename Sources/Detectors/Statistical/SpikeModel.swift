@@ -22,9 +22,9 @@ final class SpikeModel: @unchecked Sendable {
             self.median = u
             return 0
         }
-        let median = self.window.median
+        let (lower, median, upper) = self.window.quartiles()
         self.median = median
-        var scale = (self.window.quantile(0.75) - self.window.quantile(0.25)) / 1.349
+        var scale = (upper - lower) / 1.349
         let floor1 = 1.2533 * self.mad
         if floor1 > scale { scale = floor1 }
         let floor2 = 1e-9 * (abs(median) + 1e-9)
