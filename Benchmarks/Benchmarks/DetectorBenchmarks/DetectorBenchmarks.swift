@@ -96,5 +96,5 @@ let benchmarks: @Sendable () -> Void = {
     bench("shift", DetectorBankConfiguration(shift: DetectorSetting(.init(), policy: policy)))
     bench("flatline", DetectorBankConfiguration(flatline: DetectorSetting(.init(), policy: policy)))
     bench("default bank (window 1024)", .default)
-    bench("default bank, register noise", .default, signal: registerNoise)
+    bench("default bank (register noise)", .default, signal: registerNoise)
 }
