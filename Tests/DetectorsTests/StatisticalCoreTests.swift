@@ -47,6 +47,29 @@ struct StatisticalCoreTests {
         #expect(after.score < 0.5)
     }
 
+    /// Infinite samples on a channel with a period: their residuals are infinite, and once the prediction is
+    /// infinite too, ∞ − ∞ is NaN. Neither may enter the spike window (a NaN has no rank there and would leave it out
+    /// of order) or the deviation (∞, then NaN for good); after the infinities the window is ordered and NaN-free,
+    /// and z is finite again.
+    @Test func infiniteSamplesDoNotPutANaNResidualInTheSpikeWindow() {
+        let core = StatisticalCore(window: 1024, parameters: StatisticalParameters(), declaredPeriod: 50)
+        var i = 0
+        for _ in 0..<300 { _ = core.update(self.signal(i), at: Double(i)); i += 1 }
+        #expect(core.seasonal.period == 50)
+        for _ in 0..<200 { _ = core.update(.infinity, at: Double(i)); i += 1 }
+        var last = core.update(self.signal(i), at: Double(i))
+        for _ in 0..<400 { i += 1; last = core.update(self.signal(i), at: Double(i)) }
+        let window = core.spike.window
+        var ordered = true
+        for rank in 0..<window.count {
+            let v = window.value(rank: rank)
+            if v.isNaN || (rank > 0 && v < window.value(rank: rank - 1)) { ordered = false }
+        }
+        #expect(ordered, "the spike window holds a NaN or is out of order")
+        #expect(!core.spike.mad.isNaN)
+        #expect(last.z.isFinite, "z \(last.z)")
+    }
+
     @Test func aLevelShiftRaisesTheShiftSurprise() {
         let core = StatisticalCore(window: 1024, parameters: StatisticalParameters())
         for i in 0..<1200 { _ = core.update(self.signal(i), at: Double(i)) }

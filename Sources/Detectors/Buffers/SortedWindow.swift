@@ -37,8 +37,8 @@ public final class SortedWindow: @unchecked Sendable {
 
     public var isFull: Bool { self.count == self.capacity }
 
-    /// Adds `x` (not NaN), evicting the oldest value when full: a binary search, a scan of the stamps and one
-    /// memory move of the elements between the evicted and the inserted position.
+    /// Adds `x` (not NaN: it has no rank), evicting the oldest value when full: a count of the values below it, a
+    /// scan of the stamps and one memory move of the elements between the evicted and the inserted position.
     public func add(_ value: Double) {
         if self.origin.isNaN { self.origin = value }
         let x = Float(value - self.origin)
@@ -121,6 +121,12 @@ public final class SortedWindow: @unchecked Sendable {
     }
 
     public var median: Double { self.quantile(0.5) }
+
+    /// The value of rank `i` (0: the smallest); `i` below ``count``.
+    func value(rank i: Int) -> Double {
+        precondition(i >= 0 && i < self.count, "rank out of range")
+        return self.origin + Double(self.sorted[i])
+    }
 
     /// The 0.25, 0.5 and 0.75 quantiles, each exactly as ``quantile(_:)`` gives it, at once (one call, independent
     /// loads).

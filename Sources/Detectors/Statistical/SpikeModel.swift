@@ -33,6 +33,9 @@ final class SpikeModel: @unchecked Sendable {
     }
 
     func learn(_ u: Double, z: Double) {
+        // An infinite residual (an infinite sample) would make the deviation infinite and then NaN for good, and a
+        // NaN one (an infinite sample against an infinite prediction) has no rank in the window: neither is learnt.
+        guard u.isFinite else { return }
         if abs(z) >= self.parameters.learnZ {
             if self.unlearned < self.parameters.relearn {
                 self.unlearned += 1
