@@ -3,16 +3,7 @@ import Testing
 
 /// The sorted window against the textbook one: the last N values, sorted for every query.
 struct SortedWindowTests {
-    /// Deterministic uniform numbers in [0, 1).
-    struct Numbers {
-        var state: UInt64
-        mutating func next() -> Double {
-            self.state = self.state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(self.state >> 11) * 0x1p-53
-        }
-    }
-
-    static let signals: [(String, @Sendable (Int, inout Numbers) -> Double)] = [
+    static let signals: [(String, @Sendable (Int, inout TestNumbers) -> Double)] = [
         ("continuous", { _, g in 100 + 10 * g.next() }),
         ("integer noise, many ties", { _, g in 1000 + (g.next() * 9).rounded(.down) - 4 }),
         ("rising", { i, g in Double(i) + g.next() }),
@@ -28,7 +19,7 @@ struct SortedWindowTests {
         for (name, signal) in Self.signals {
             let window = SortedWindow(capacity: capacity)
             var last: [Double] = []
-            var numbers = Numbers(state: 7)
+            var numbers = TestNumbers(state: 7)
             var origin = Double.nan
             var mismatches = 0
             for i in 0..<2000 {

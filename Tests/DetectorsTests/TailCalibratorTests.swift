@@ -56,16 +56,7 @@ struct TailCalibratorTests {
         }
     }
 
-    /// Deterministic uniform numbers in [0, 1).
-    struct Numbers {
-        var state: UInt64
-        mutating func next() -> Double {
-            self.state = self.state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(self.state >> 11) * 0x1p-53
-        }
-    }
-
-    static let signals: [(String, @Sendable (Int, inout Numbers) -> Double)] = [
+    static let signals: [(String, @Sendable (Int, inout TestNumbers) -> Double)] = [
         ("exponential noise", { _, g in -log(1 - g.next()) }),
         ("quantised, many ties", { _, g in (g.next() * 6).rounded(.down) }),
         ("bursts", { i, g in (i % 700 > 650 ? 8 : 1) * -log(1 - g.next()) }),
@@ -79,7 +70,7 @@ struct TailCalibratorTests {
         for (name, signal) in Self.signals {
             let calibrator = TailCalibrator(parameters: p, decluster: decluster, minBeta: 0.1)
             var reference = Reference(p: p, decluster: decluster, minBeta: 0.1)
-            var numbers = Numbers(state: 42)
+            var numbers = TestNumbers(state: 42)
             var largest = 0
             var mismatches = 0
             for i in 0..<4000 {
@@ -108,7 +99,7 @@ struct TailCalibratorTests {
         let p = StatisticalParameters()
         let calibrator = TailCalibrator(parameters: p)
         var reference = Reference(p: p, decluster: false, minBeta: 0)
-        var numbers = Numbers(state: 7)
+        var numbers = TestNumbers(state: 7)
         for i in 0..<3000 {
             let r = Double(3000 - i) * 0.01
             #expect(calibrator.update(r).isFinite)

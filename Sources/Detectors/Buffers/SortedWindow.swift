@@ -112,9 +112,17 @@ public final class SortedWindow: @unchecked Sendable {
     /// The q-quantile (0…1) by linear interpolation between order statistics.
     public func quantile(_ q: Double) -> Double {
         guard self.count > 0 else { return .nan }
-        let position = q * Double(self.count - 1)
+        return self.interpolated(q)
+    }
+
+    /// The q-quantile of a window that holds values: inlined, so that ``quartiles()`` shares its bookkeeping and
+    /// the three quantiles' loads are independent.
+    @inline(__always)
+    private func interpolated(_ q: Double) -> Double {
+        let last = self.count - 1
+        let position = q * Double(last)
         let lower = Int(position)
-        let upper = min(lower + 1, self.count - 1)
+        let upper = min(lower + 1, last)
         let fraction = position - Double(lower)
         let a = Double(self.sorted[lower]), b = Double(self.sorted[upper])
         return self.origin + a + (b - a) * fraction
@@ -132,15 +140,7 @@ public final class SortedWindow: @unchecked Sendable {
     /// loads).
     public func quartiles() -> (lower: Double, median: Double, upper: Double) {
         guard self.count > 0 else { return (.nan, .nan, .nan) }
-        let s = self.sorted, o = self.origin
-        let last = self.count - 1, span = Double(last)
-        @inline(__always) func at(_ q: Double) -> Double {
-            let position = q * span
-            let lower = Int(position)
-            let a = Double(s[lower]), b = Double(s[min(lower + 1, last)])
-            return o + a + (b - a) * (position - Double(lower))
-        }
-        return (at(0.25), at(0.5), at(0.75))
+        return (self.interpolated(0.25), self.interpolated(0.5), self.interpolated(0.75))
     }
 
     /// Mean absolute deviation of the values from `center`.
