@@ -21,8 +21,14 @@
 #
 # The PLC is Benchmarks/poll/bench_server.c in `noise` mode: registers 0..999 move by a few counts 10 times a
 # second, with a 300 ms spike on one register every 2 s, so the detectors do real work and alerts are published.
-# The runs are one after the other, sharing the server and the broker. Temporary files in /tmp/otsentry-footprint-*
-# (KEEP=1 keeps them); every process started here is stopped on exit.
+# The loaded floor and the loaded agent run side by side, each with its own copy of that server (it serves one
+# client at a time; both copies serve the same values), and are measured over the same window: the CPU a program
+# gets done per second drifts on this machine by up to a quarter within an hour, and measured one after the other
+# that drift went into their ratio; side by side it moves both. Their load is light (about 2 % of a core for both,
+# servers and broker included, on 2 cores), so neither slows the other. SEQUENTIAL=1 measures them one after the
+# other instead (the floor first), as up to stop 15. The idle figures are taken one after the other. They share the
+# broker. Temporary files in /tmp/otsentry-footprint-* (KEEP=1 keeps them); every process started here is stopped
+# on exit.
 #
 #   Benchmarks/footprint.sh [SECONDS]      (WARMUP=120 IDLE=20 by default; e.g. WARMUP=5 IDLE=5 ... 10 to try it)
 set -euo pipefail
@@ -93,26 +99,38 @@ warm() {
     for _ in $(seq "$2"); do sleep 1; alive "$1" "process $1" "$3"; done
 }
 
-# measure PID SECONDS LOG: samples VmRSS every second for SECONDS s; sets rss_end and rss_max (kB), cpu (% of one
-# core over the window, from the run time and the wall clock) and cpu_tick (the same from utime+stime).
+# measure SECONDS PID LOG [PID LOG ...]: samples VmRSS of each process every second for SECONDS s, over one window
+# for all; sets, per process in the order given, rss_end[i] and rss_max[i] (kB), cpu[i] (% of one core over the
+# window, from the run time and the wall clock) and cpu_tick[i] (the same from utime+stime).
 measure() {
-    local pid=$1 secs=$2 log=$3 t0 c0 n0 t1 c1 n1 kb
-    t0=$(date +%s.%N); c0=$(cpu_ticks "$pid"); n0=$(cpu_ns "$pid"); rss_max=0
+    local secs=$1; shift
+    local pids=() logs=() i t0 t1 kb c0=() n0=() c1=() n1=()
+    while (( $# )); do pids+=("$1"); logs+=("$2"); shift 2; done
+    rss_end=() rss_max=() cpu=() cpu_tick=()
+    t0=$(date +%s.%N)
+    for i in "${!pids[@]}"; do c0[i]=$(cpu_ticks "${pids[i]}"); n0[i]=$(cpu_ns "${pids[i]}"); rss_max[i]=0; done
     for _ in $(seq "$secs"); do
         sleep 1
-        alive "$pid" "process $pid" "$log"
-        kb=$(rss_kb "$pid")
-        if (( kb > rss_max )); then rss_max=$kb; fi
+        for i in "${!pids[@]}"; do
+            alive "${pids[i]}" "process ${pids[i]}" "${logs[i]}"
+            kb=$(rss_kb "${pids[i]}")
+            if (( kb > rss_max[i] )); then rss_max[i]=$kb; fi
+        done
     done
-    n1=$(cpu_ns "$pid"); c1=$(cpu_ticks "$pid"); t1=$(date +%s.%N); rss_end=$(rss_kb "$pid")
-    if (( rss_end > rss_max )); then rss_max=$rss_end; fi
-    cpu_tick=$(awk -v c="$((c1 - c0))" -v hz="$ticks" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.2f", 100 * c / hz / (t1 - t0) }')
-    if [ -n "$n0" ] && [ -n "$n1" ]; then
-        cpu=$(awk -v n="$((n1 - n0))" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f", 100 * n / 1e9 / (t1 - t0) }')
-        cpu_source=schedstat
-    else
-        cpu=$cpu_tick cpu_source="utime+stime"
-    fi
+    for i in "${!pids[@]}"; do n1[i]=$(cpu_ns "${pids[i]}"); c1[i]=$(cpu_ticks "${pids[i]}"); done
+    t1=$(date +%s.%N)
+    cpu_source=schedstat
+    for i in "${!pids[@]}"; do
+        rss_end[i]=$(rss_kb "${pids[i]}")
+        if (( rss_end[i] > rss_max[i] )); then rss_max[i]=${rss_end[i]}; fi
+        cpu_tick[i]=$(awk -v c="$((c1[i] - c0[i]))" -v hz="$ticks" -v t0="$t0" -v t1="$t1" \
+            'BEGIN { printf "%.2f", 100 * c / hz / (t1 - t0) }')
+        if [ -n "${n0[i]}" ] && [ -n "${n1[i]}" ]; then
+            cpu[i]=$(awk -v n="$((n1[i] - n0[i]))" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f", 100 * n / 1e9 / (t1 - t0) }')
+        else
+            cpu[i]=${cpu_tick[i]} cpu_source="utime+stime"
+        fi
+    done
 }
 
 # Subscribes (topic of each message, one a line) in the background; its pid goes to $sub.
@@ -181,49 +199,85 @@ rings=$(sed -n 's/.* \([0-9]*\) bytes preallocated for rings$/\1/p' "$work/check
 qos=$(sed -n 's/.*, qos \([0-2]\),.*/\1/p' "$work/check.txt")
 [[ $plan == "8 (1000 registers,"* ]] || die "expected 8 requests of 125 registers per cycle, check says: $plan"
 
-# --- The floor: idle, then loaded.
+# --- Idle, one after the other: the floor, then the agent.
 "$work/c_floor" "$plc_port" "$mqtt_port" 1 1 1000 2> "$work/floor-idle.log" &
 pid=$!; started+=("$pid")
-measure "$pid" "$idle" "$work/floor-idle.log"; floor_idle=$rss_end
+measure "$idle" "$pid" "$work/floor-idle.log"; floor_idle=${rss_end[0]}
 stop "$pid"
 
-"$work/c_floor" "$plc_port" "$mqtt_port" 2> "$work/floor.log" &
-pid=$!; started+=("$pid")
-warm "$pid" "$warmup" "$work/floor.log"
-subscribe "$work/floor-sub.txt" "floor/#"
-measure "$pid" "$seconds" "$work/floor.log"
-floor_end=$rss_end floor_max=$rss_max floor_cpu=$cpu floor_cpu_tick=$cpu_tick floor_load=$(cut -d' ' -f1 /proc/loadavg)
-stop "$sub"; stop "$pid"
-floor_msgs=$(wc -l < "$work/floor-sub.txt")
-floor_counters=$(grep -o 'cycles=.*' "$work/floor.log" || echo "no counters (log: $(tail -1 "$work/floor.log"))")
-
-# --- The agent: idle, then loaded.
 mkdir -p "$work/state-idle" "$work/state-load"
 STATE_DIRECTORY="$work/state-idle" "$work/otsentry" run --board "$work/idle.yaml" 2> "$work/agent-idle.log" &
 pid=$!; started+=("$pid")
-measure "$pid" "$idle" "$work/agent-idle.log"; agent_idle=$rss_end
+measure "$idle" "$pid" "$work/agent-idle.log"; agent_idle=${rss_end[0]}
 stop "$pid"
 
-STATE_DIRECTORY="$work/state-load" "$work/otsentry" run --board "$work/load.yaml" 2> "$work/agent.log" &
-pid=$!; started+=("$pid")
-warm "$pid" "$warmup" "$work/agent.log"
+# --- Loaded: side by side (the floor on its own copy of the server), or one after the other with SEQUENTIAL=1.
+start_floor() {
+    "$work/c_floor" "$1" "$mqtt_port" 2> "$work/floor.log" &
+    floor_pid=$!; started+=("$floor_pid")
+}
+start_agent() {
+    STATE_DIRECTORY="$work/state-load" "$work/otsentry" run --board "$work/load.yaml" 2> "$work/agent.log" &
+    agent_pid=$!; started+=("$agent_pid")
+}
 # One summary, to confirm the load: 1,000 channels, each with the default bank's score and alert count.
-mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -C 1 -W 10 -t "otsentry/$gateway/plc/summary" > "$work/summary.json" \
-    2>/dev/null || true
-subscribe "$work/agent-sub.txt" "otsentry/$gateway/plc/summary" "otsentry/$gateway/alerts"
-measure "$pid" "$seconds" "$work/agent.log"
-agent_end=$rss_end agent_max=$rss_max agent_cpu=$cpu agent_cpu_tick=$cpu_tick agent_load=$(cut -d' ' -f1 /proc/loadavg)
-stop "$sub"
+read_summary() {
+    mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -C 1 -W 10 -t "otsentry/$gateway/plc/summary" > "$work/summary.json" \
+        2>/dev/null || true
+}
+keep_floor() {
+    floor_end=${rss_end[$1]} floor_max=${rss_max[$1]} floor_cpu=${cpu[$1]} floor_cpu_tick=${cpu_tick[$1]}
+    floor_load=$(cut -d' ' -f1 /proc/loadavg)
+}
+keep_agent() {
+    agent_end=${rss_end[$1]} agent_max=${rss_max[$1]} agent_cpu=${cpu[$1]} agent_cpu_tick=${cpu_tick[$1]}
+    agent_load=$(cut -d' ' -f1 /proc/loadavg)
+}
+if [ -n "${SEQUENTIAL:-}" ]; then
+    measured="one after the other (SEQUENTIAL=1), the floor first"
+    start_floor "$plc_port"
+    warm "$floor_pid" "$warmup" "$work/floor.log"
+    subscribe "$work/floor-sub.txt" "floor/#"; floor_sub=$sub
+    measure "$seconds" "$floor_pid" "$work/floor.log"; keep_floor 0
+    stop "$floor_sub"; stop "$floor_pid"
+    start_agent
+    warm "$agent_pid" "$warmup" "$work/agent.log"
+    read_summary
+    subscribe "$work/agent-sub.txt" "otsentry/$gateway/plc/summary" "otsentry/$gateway/alerts"; agent_sub=$sub
+    measure "$seconds" "$agent_pid" "$work/agent.log"; keep_agent 0
+else
+    measured="side by side, over the same window"
+    floor_plc_port=$(free_port)
+    "$work/bench_server" "$floor_plc_port" noise 2> "$work/bench_server-floor.log" &
+    started+=($!)
+    wait_for_port "$floor_plc_port" 10 || die "bench_server did not start: $(cat "$work/bench_server-floor.log")"
+    start_floor "$floor_plc_port"
+    start_agent
+    for _ in $(seq "$warmup"); do
+        sleep 1
+        alive "$floor_pid" "the floor" "$work/floor.log"
+        alive "$agent_pid" "the agent" "$work/agent.log"
+    done
+    read_summary
+    subscribe "$work/floor-sub.txt" "floor/#"; floor_sub=$sub
+    subscribe "$work/agent-sub.txt" "otsentry/$gateway/plc/summary" "otsentry/$gateway/alerts"; agent_sub=$sub
+    measure "$seconds" "$floor_pid" "$work/floor.log" "$agent_pid" "$work/agent.log"
+    keep_floor 0; keep_agent 1
+    stop "$floor_sub"; stop "$floor_pid"
+fi
+stop "$agent_sub"
 mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -C 1 -W 3 -t "otsentry/$gateway/plc/status" > "$work/status.json" \
     2>/dev/null || true
-stop "$pid"
+stop "$agent_pid"
+floor_msgs=$(wc -l < "$work/floor-sub.txt")
+floor_counters=$(grep -o 'cycles=.*' "$work/floor.log" || echo "no counters (log: $(tail -1 "$work/floor.log"))")
 summaries=$(grep -c '/summary$' "$work/agent-sub.txt" || true)
 alerts=$(grep -c '/alerts$' "$work/agent-sub.txt" || true)
 
 # --- Report.
 export work seconds plan rings qos needed libfoundation static_foundation static_essentials floor_counters summaries alerts floor_msgs \
     floor_bytes floor_idle floor_end floor_max floor_cpu agent_bytes agent_idle agent_end agent_max agent_cpu \
-    floor_cpu_tick agent_cpu_tick cpu_source
+    floor_cpu_tick agent_cpu_tick cpu_source measured
 python3 - <<'PY'
 import json, os
 e = os.environ
@@ -237,6 +291,7 @@ for name, p in (("plain C floor", "floor"), ("otsentry", "agent")):
 fc, ac, b = num("floor_cpu"), num("agent_cpu"), int(e["agent_bytes"])
 ratio = f"{ac / fc:.2f}x" if fc > 0 else "n/a"
 ft, at = num("floor_cpu_tick"), num("agent_cpu_tick")
+print(f"loaded floor and agent measured {e['measured']}")
 print(f"CPU from {e['cpu_source']}: floor {fc:.3f} %, otsentry {ac:.3f} %; utime+stime (sampled at the kernel's tick) "
       f"read {ft:.2f} % and {at:.2f} %" + (f" ({at / ft:.1f}x)" if ft > 0 else ""))
 print(f"otsentry CPU / floor CPU: {ratio} (target <= 3x); otsentry RSS max {mib(num('agent_max'))} = "
