@@ -54,12 +54,42 @@ public final class JSONWriter {
         self.byte(UInt8(ascii: ":"))
     }
 
+    /// Writes `"name":` for a name known at compile time that needs no escaping (a member of a payload's schema):
+    /// copied as it is, without the scan ``key(_:)`` makes for characters to escape.
+    public func key(literal name: StaticString) {
+        self.separate()
+        self.byte(UInt8(ascii: "\""))
+        self.raw(name)
+        self.raw("\":")
+    }
+
+    /// Writes a member name rendered beforehand (`"name":`, e.g. by ``key(_:)`` into another writer), preceded by a
+    /// comma when needed: a name written at every interval is escaped once.
+    public func key(rendered: UnsafeRawBufferPointer) {
+        self.separate()
+        self.append(UnsafeBufferPointer(start: rendered.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                        count: rendered.count))
+    }
+
     /// Call before each array element.
     public func element() { self.separate() }
 
     // MARK: Values
 
     public func string(_ value: String) { self.quoted(value) }
+
+    /// A string known at compile time that needs no escaping, copied as it is.
+    public func string(literal value: StaticString) {
+        self.byte(UInt8(ascii: "\""))
+        self.raw(value)
+        self.byte(UInt8(ascii: "\""))
+    }
+
+    /// A value rendered beforehand (a quoted string, e.g. by ``string(_:)`` into another writer), copied as it is.
+    public func value(rendered: UnsafeRawBufferPointer) {
+        self.append(UnsafeBufferPointer(start: rendered.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                        count: rendered.count))
+    }
 
     public func integer(_ value: Int64) {
         if value < 0 {
@@ -87,8 +117,7 @@ public final class JSONWriter {
             }
             return
         }
-        var text = value.description
-        text.withUTF8 { self.append($0) }
+        self.shortest(value)
     }
 
     /// A number derived from float32 readings, rounded to float32 precision and written in the shortest form that
@@ -99,8 +128,24 @@ public final class JSONWriter {
             self.number(value)
             return
         }
-        var text = single.description
-        text.withUTF8 { self.append($0) }
+        self.shortest(single)
+    }
+
+    /// The same characters as `value.description` (Swift's shortest form that round-trips), written without
+    /// making a String: `write(to:)` hands its digits over as ASCII bytes (`_writeASCII`), where `description`
+    /// allocates for the 16 characters and more of most fractions (a summary has two or three a channel).
+    private func shortest<F: BinaryFloatingPoint & TextOutputStreamable>(_ value: F) {
+        var sink = Sink(writer: self)
+        value.write(to: &sink)
+    }
+
+    private struct Sink: TextOutputStream {
+        let writer: JSONWriter
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { self.writer.append(buffer) }
+        mutating func write(_ string: String) {
+            var string = string
+            string.withUTF8 { self.writer.append($0) }
+        }
     }
 
     public func bool(_ value: Bool) { self.raw(value ? "true" : "false") }
@@ -170,17 +215,20 @@ public final class JSONWriter {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// The digits are written from the last into a 20-byte buffer (UInt64.max has 20), then copied at once.
     private func unsigned(_ value: UInt64) {
-        var digits: (UInt64, UInt8) = (value, 0)
         var tmp = (UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0),
                    UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0), UInt8(0))
         withUnsafeMutableBytes(of: &tmp) { buf in
+            var rest = value
+            var start = buf.count
             repeat {
-                buf[Int(digits.1)] = UInt8(ascii: "0") + UInt8(digits.0 % 10)
-                digits.0 /= 10
-                digits.1 += 1
-            } while digits.0 > 0
-            for i in stride(from: Int(digits.1) - 1, through: 0, by: -1) { self.byte(buf[i]) }
+                start -= 1
+                buf[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            self.append(UnsafeBufferPointer(start: buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + start,
+                                            count: buf.count - start))
         }
     }
 

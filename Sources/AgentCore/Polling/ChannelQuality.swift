@@ -6,4 +6,13 @@ public enum ChannelQuality: String, Sendable, Hashable {
     case stale
     /// The last read of the channel failed.
     case bad
+
+    /// `rawValue` as a literal, for the summary writer.
+    var literal: StaticString {
+        switch self {
+        case .good: "good"
+        case .stale: "stale"
+        case .bad: "bad"
+        }
+    }
 }

@@ -20,6 +20,8 @@ final class DeviceRuntime {
     let words: UnsafeMutableBufferPointer<UInt16>
     let bits: UnsafeMutableBufferPointer<UInt8>
     let writer: JSONWriter
+    /// The channels' ids and units as the summary writes them, escaped once.
+    let summaryNames: SummaryNames
     /// The device as a Sparkplug Device (`mqtt.format: sparkplug`), else nil.
     var sparkplug: SparkplugDevice?
 
@@ -115,6 +117,7 @@ final class DeviceRuntime {
             $0 + 6 * ($1.id.utf8.count + $1.unit.utf8.count) + ($1.type == .string ? 12 * $1.length : 0) + 288
         }
         self.writer = JSONWriter(capacity: 512 + perChannel)
+        self.summaryNames = SummaryNames(ids: definition.channels.map(\.id), units: definition.channels.map(\.unit))
         self.summaryInterval = summaryInterval.nanoseconds
         self.timeout = definition.timeout.nanoseconds
         self.pauseBetweenRequests = definition.pauseBetweenRequests.nanoseconds
@@ -452,62 +455,62 @@ final class DeviceRuntime {
         let w = self.writer
         w.reset()
         w.beginObject()
-        w.key("v")
+        w.key(literal: "v")
         w.integer(1)
-        w.key("seq")
+        w.key(literal: "seq")
         w.integer(Int64(seq))
-        w.key("ts")
+        w.key(literal: "ts")
         w.timestamp(unixMilliseconds: nowWall)
-        w.key("from")
+        w.key(literal: "from")
         w.timestamp(unixMilliseconds: self.intervalStartWall)
-        w.key("to")
+        w.key(literal: "to")
         w.timestamp(unixMilliseconds: nowWall)
-        w.key("channels")
+        w.key(literal: "channels")
         w.beginObject()
         // In place: a copy of each channel (`let c = self.channels[index]`) would retain and release its references.
         var open = 0
-        for index in self.channels.indices { open += self.summarize(&self.channels[index]) }
+        for index in self.channels.indices { open += self.summarize(&self.channels[index], index) }
         w.endObject()
-        w.key("alerts")
+        w.key(literal: "alerts")
         w.integer(open)
         w.endObject()
         self.intervalStartWall = nowWall
     }
 
     /// One channel's member of the summary; starts its next interval. Returns the channel's open alerts.
-    private func summarize(_ c: inout ChannelRuntime) -> Int {
+    private func summarize(_ c: inout ChannelRuntime, _ index: Int) -> Int {
         let w = self.writer
-        w.key(c.id)
+        self.summaryNames.withKey(index) { w.key(rendered: $0) }
         w.beginObject()
-        w.key("n")
+        w.key(literal: "n")
         w.integer(c.summary.count)
         if c.summary.count > 0 {
             if c.isString {
-                w.key("last")
+                w.key(literal: "last")
                 w.string(c.codec.text(UnsafeBufferPointer(c.lastWords)))
             } else {
-                w.key("min")
+                w.key(literal: "min")
                 self.sample(c.summary.min, c.singlePrecision)
-                w.key("max")
+                w.key(literal: "max")
                 self.sample(c.summary.max, c.singlePrecision)
-                w.key("mean")
+                w.key(literal: "mean")
                 self.sample(c.summary.mean, c.singlePrecision)
-                w.key("std")
+                w.key(literal: "std")
                 self.sample(c.summary.standardDeviation, c.singlePrecision)
-                w.key("last")
+                w.key(literal: "last")
                 self.sample(c.summary.last, c.singlePrecision)
             }
         }
-        w.key("unit")
-        w.string(c.unit)
-        w.key("q")
-        w.string(c.quality.rawValue)
+        w.key(literal: "unit")
+        self.summaryNames.withUnit(index) { w.value(rendered: $0) }
+        w.key(literal: "q")
+        w.string(literal: c.quality.literal)
         if let bank = c.bank {
             if bank.configuration.score != nil {
-                w.key("score")
+                w.key(literal: "score")
                 w.number(c.maxScore)
             }
-            w.key("alerts")
+            w.key(literal: "alerts")
             w.integer(bank.openCount)
         }
         w.endObject()
