@@ -49,7 +49,13 @@ public final class Spool {
     private var nextID: UInt64 = 1
     private var totalBytes = 0
     private var dirty = false
-    private var lastSync = MonotonicClock.now()
+    /// Records written since the last flush, in order, with the monotonic time of each write. Under
+    /// `fsync: interval` a flush is due once the oldest of them that the broker has not acknowledged is an interval
+    /// old: a record delivered before that needs no flush (a connected agent then flushes nothing).
+    private var unsynced: [(id: UInt64, written: Int64)] = []
+    private var unsyncedHead = 0
+    /// Flushes (fdatasync) since start.
+    public private(set) var syncCount = 0
     private var dropped = (summaries: 0, alerts: 0)
     private var truncated = (bytes: 0, records: 0)
     private var scratch = [UInt8](repeating: 0, count: 4096)
@@ -97,6 +103,7 @@ public final class Spool {
         }
         self.segments[self.segments.count - 1].ids.append(id)
         self.entries[id] = Entry(kind: kind, qos: UInt8(qos), segment: segment, offset: offset, length: length)
+        self.noteUnsynced(id)
         if kind == .alert { self.alertOrder.append(id) } else { self.summaryOrder.append(id) }
         return id
     }
@@ -168,13 +175,16 @@ public final class Spool {
         self.reclaim()
     }
 
-    /// Flushes to disk if the policy says so now (call regularly, e.g. every 100 ms).
+    /// Flushes to disk if the policy says so now (call regularly, e.g. every 100 ms). Under `interval`, that is
+    /// when a record still waiting for the broker was written an interval ago or more.
     public func syncIfDue() {
         guard self.dirty else { return }
         switch self.fsync {
         case .always: self.sync()
         case .interval(let seconds):
-            if MonotonicClock.now() - self.lastSync >= Int64(seconds * 1e9) { self.sync() }
+            if let written = self.oldestUnsyncedPending(), MonotonicClock.now() - written >= Int64(seconds * 1e9) {
+                self.sync()
+            }
         case .never: break
         }
     }
@@ -184,7 +194,9 @@ public final class Spool {
         guard self.dirty else { return nil }
         switch self.fsync {
         case .always: return 0
-        case .interval(let seconds): return max(0, self.lastSync + Int64(seconds * 1e9) - MonotonicClock.now())
+        case .interval(let seconds):
+            guard let written = self.oldestUnsyncedPending() else { return nil }
+            return max(0, written + Int64(seconds * 1e9) - MonotonicClock.now())
         case .never: return nil
         }
     }
@@ -193,8 +205,28 @@ public final class Spool {
     public func sync() {
         guard self.dirty, self.currentFD >= 0 else { return }
         _ = fdatasync(self.currentFD)
+        self.syncCount += 1
         self.dirty = false
-        self.lastSync = MonotonicClock.now()
+        self.unsynced.removeAll(keepingCapacity: true)
+        self.unsyncedHead = 0
+    }
+
+    private func noteUnsynced(_ id: UInt64) {
+        if case .interval = self.fsync { self.unsynced.append((id, MonotonicClock.now())) }
+    }
+
+    /// The write time of the oldest record written since the last flush that is still pending; drops the
+    /// acknowledged ones before it.
+    private func oldestUnsyncedPending() -> Int64? {
+        while self.unsyncedHead < self.unsynced.count, self.entries[self.unsynced[self.unsyncedHead].id] == nil {
+            self.unsyncedHead += 1
+        }
+        guard self.unsyncedHead < self.unsynced.count else {
+            self.unsynced.removeAll(keepingCapacity: true)
+            self.unsyncedHead = 0
+            return nil
+        }
+        return self.unsynced[self.unsyncedHead].written
     }
 
     // MARK: Reading
@@ -347,6 +379,7 @@ public final class Spool {
         }
         self.segments[self.segments.count - 1].ids.append(id)
         self.entries[id] = Entry(kind: entry.kind, qos: entry.qos, segment: segment, offset: offset, length: length)
+        self.noteUnsynced(id)
     }
 
     private func deleteOldestSegment() {

@@ -121,4 +121,44 @@ struct SpoolTests {
         let kept = spool.pending(.alert)
         #expect(spool.statistics.droppedAlerts > 0 && kept == Array(alerts.suffix(kept.count)))
     }
+
+    /// `fsync: interval`: a record still waiting for the broker is flushed an interval after it was written; one
+    /// acknowledged before that is not flushed for its own sake (real fdatasync calls, counted by the spool).
+    @Test func intervalFlushesOnlyRecordsStillPending() throws {
+        let dir = TemporaryDirectory()
+        let interval = 0.2
+        let spool = try Spool(directory: dir.path, maxBytes: 1 << 20, fsync: .interval(interval))
+        #expect(spool.nanosecondsUntilSyncDue == nil)
+        // Delivered within the interval: nothing to flush, then or later.
+        let delivered = try spool.append(kind: .summary, qos: 1, topic: "s", payload: [1, 2, 3])
+        let due = try #require(spool.nanosecondsUntilSyncDue)
+        #expect(due > 0 && due <= Int64(interval * 1e9))
+        try spool.acknowledge(delivered)
+        #expect(spool.nanosecondsUntilSyncDue == nil)
+        usleep(useconds_t(interval * 1.5e6))
+        spool.syncIfDue()
+        #expect(spool.syncCount == 0)
+        // Still pending: flushed once due, not before.
+        let pending = try spool.append(kind: .summary, qos: 1, topic: "s", payload: [4, 5, 6])
+        spool.syncIfDue()
+        #expect(spool.syncCount == 0)
+        let wait = try #require(spool.nanosecondsUntilSyncDue)
+        usleep(useconds_t(wait / 1000 + 10_000))
+        #expect(spool.nanosecondsUntilSyncDue == 0)
+        spool.syncIfDue()
+        #expect(spool.syncCount == 1)
+        #expect(spool.nanosecondsUntilSyncDue == nil)
+        // Its acknowledgement alone needs no flush either; a clean stop flushes whatever was written.
+        try spool.acknowledge(pending)
+        usleep(useconds_t(interval * 1.5e6))
+        spool.syncIfDue()
+        #expect(spool.syncCount == 1)
+        spool.sync()
+        #expect(spool.syncCount == 2)
+        // `always` flushes every record as it is written.
+        let alwaysDir = TemporaryDirectory()
+        let always = try Spool(directory: alwaysDir.path, maxBytes: 1 << 20, fsync: .always)
+        _ = try always.append(kind: .alert, qos: 1, topic: "a", payload: [7])
+        #expect(always.syncCount == 1)
+    }
 }
