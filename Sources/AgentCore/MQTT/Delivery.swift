@@ -86,12 +86,7 @@ final class Delivery: @unchecked Sendable {
         self.wake.signal()
     }
 
-    /// The spool's figures; `records` leaves out those the broker acknowledged that the sender has not taken yet.
-    var statistics: SpoolStatistics {
-        var statistics = self.lock.withLock { _ in self.spool.statistics }
-        statistics.records = max(0, statistics.records - self.acks.withLock { $0.count })
-        return statistics
-    }
+    var statistics: SpoolStatistics { self.lock.withLock { _ in self.spool.statistics } }
 
     /// Runs `body` with the spool, excluded from the sender.
     func withSpool<R>(_ body: (Spool) throws -> R) rethrows -> R {
