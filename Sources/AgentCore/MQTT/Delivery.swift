@@ -67,17 +67,11 @@ final class Delivery: @unchecked Sendable {
         self.wake.signal()
     }
 
-    /// The broker completed message `mid` (libmosquitto's thread). The sender is woken only when it waits for
-    /// room among the messages in flight, or while stopping; otherwise the acknowledgement is taken with its next
-    /// wake-up (the next record, the next sync, at most a second): a thread wake-up per message cost about as
-    /// much as the work it did.
+    /// The broker completed message `mid` (libmosquitto's thread).
     func acknowledged(_ mid: Int32) {
         self.acks.withLock { $0.append(mid) }
-        if self.windowFull.load(ordering: .acquiring) || self.draining.load(ordering: .acquiring) { self.wake.signal() }
+        self.wake.signal()
     }
-
-    /// Set by the sender while it holds ``maxInFlight`` messages in flight and has more to send.
-    private let windowFull = Atomic<Bool>(false)
 
     /// The connection came up or went down (libmosquitto's thread).
     func connectionChanged(_ up: Bool) {
@@ -112,7 +106,6 @@ final class Delivery: @unchecked Sendable {
     /// then flushes the spool to disk.
     func stop(drainNanoseconds: Int64) {
         self.draining.store(true, ordering: .releasing)
-        self.wake.signal()  // acknowledgements taken lazily so far
         let deadline = MonotonicClock.now() + drainNanoseconds
         while MonotonicClock.now() < deadline && self.connected.load(ordering: .acquiring)
             && !self.lock.withLock({ _ in self.spool.isEmpty })
@@ -152,7 +145,6 @@ final class Delivery: @unchecked Sendable {
                 }
                 self.spool.syncIfDue()
             }
-            self.windowFull.store(false, ordering: .releasing)
             let up = self.connected.load(ordering: .acquiring)
             let currentEpoch = self.connectionEpoch.load(ordering: .acquiring)
             let newSession = up && currentEpoch != epoch
@@ -177,13 +169,7 @@ final class Delivery: @unchecked Sendable {
                 let now = MonotonicClock.now()
                 tokens = min(self.replayRate, tokens + self.replayRate * Double(now - lastRefill) / 1e9)
                 lastRefill = now
-                sending: while true {
-                    guard inFlightIDs.count < Self.maxInFlight else {
-                        // An acknowledgement that came before this store did not wake the sender: the retry
-                        // below (records are pending) looks again within 50 ms.
-                        self.windowFull.store(true, ordering: .releasing)
-                        break
-                    }
+                sending: while inFlightIDs.count < Self.maxInFlight {
                     let next: UInt64? = self.lock.withLock { _ in
                         if let id = self.spool.oldestPending(.alert, skip: busy) { return id }
                         if let id = self.spool.oldestPending(.summary, atLeast: backlogBelow, skip: busy) {
