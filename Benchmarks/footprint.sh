@@ -25,9 +25,9 @@
 # client at a time; both copies serve the same values), and are measured over the same window: the CPU a program
 # gets done per second drifts on this machine by up to a quarter within an hour, and measured one after the other
 # that drift went into their ratio; side by side it moves both. Their load is light (about 2 % of a core for both,
-# servers and broker included, on 2 cores), so neither slows the other. SEQUENTIAL=1 measures them one after the
-# other instead (the floor first), as up to stop 15. The idle figures are taken one after the other. They share the
-# broker. Temporary files in /tmp/otsentry-footprint-* (KEEP=1 keeps them); every process started here is stopped
+# servers and broker included, on 2 cores), so neither slows the other. SEQUENTIAL=1 measures the loaded runs one
+# after the other instead (the floor first), as up to stop 15. The idle figures are taken one after the other,
+# before the loaded runs. They share the broker. Temporary files in /tmp/otsentry-footprint-* (KEEP=1 keeps them); every process started here is stopped
 # on exit.
 #
 #   Benchmarks/footprint.sh [SECONDS]      (WARMUP=120 IDLE=20 by default; e.g. WARMUP=5 IDLE=5 ... 10 to try it)
@@ -80,7 +80,7 @@ cpu_ns() {
         read -r run rest < "$f" 2>/dev/null || continue
         total=$((total + run))
     done
-    [ -r "/proc/$1/schedstat" ] && echo "$total"
+    if [ -r "/proc/$1/schedstat" ]; then echo "$total"; fi
 }
 
 # utime + stime of a process (all its threads), in clock ticks (shown beside, and used without schedstat).
@@ -263,9 +263,9 @@ else
     subscribe "$work/agent-sub.txt" "otsentry/$gateway/plc/summary" "otsentry/$gateway/alerts"; agent_sub=$sub
     measure "$seconds" "$floor_pid" "$work/floor.log" "$agent_pid" "$work/agent.log"
     keep_floor 0; keep_agent 1
-    stop "$floor_sub"; stop "$floor_pid"
+    stop "$floor_sub"; stop "$agent_sub"; stop "$floor_pid"
 fi
-stop "$agent_sub"
+[ -z "${SEQUENTIAL:-}" ] || stop "$agent_sub"
 mosquitto_sub -h 127.0.0.1 -p "$mqtt_port" -C 1 -W 3 -t "otsentry/$gateway/plc/status" > "$work/status.json" \
     2>/dev/null || true
 stop "$agent_pid"

@@ -54,6 +54,10 @@ public final class Spool {
     /// old: a record delivered before that needs no flush (a connected agent then flushes nothing).
     private var unsynced: [(id: UInt64, written: Int64)] = []
     private var unsyncedHead = 0
+    /// A segment was created since the last flush: its directory entry is flushed with the next flush.
+    private var directoryDirty = false
+    /// Entries of `unsynced` held, the ones already passed included (for the tests: it stays bounded).
+    var unsyncedLength: Int { self.unsynced.count }
     /// Flushes (fdatasync) since start.
     public private(set) var syncCount = 0
     private var dropped = (summaries: 0, alerts: 0)
@@ -201,11 +205,17 @@ public final class Spool {
         }
     }
 
-    /// Forces everything written to disk (clean shutdown).
+    /// Forces everything written to disk (clean shutdown), and the directory entry of a segment created since.
     public func sync() {
-        guard self.dirty, self.currentFD >= 0 else { return }
-        _ = fdatasync(self.currentFD)
-        self.syncCount += 1
+        guard self.dirty || self.directoryDirty, self.currentFD >= 0 else { return }
+        if self.dirty {
+            _ = fdatasync(self.currentFD)
+            self.syncCount += 1
+        }
+        if self.directoryDirty {
+            self.syncDirectory()
+            self.directoryDirty = false
+        }
         self.dirty = false
         self.unsynced.removeAll(keepingCapacity: true)
         self.unsyncedHead = 0
@@ -225,6 +235,11 @@ public final class Spool {
             self.unsynced.removeAll(keepingCapacity: true)
             self.unsyncedHead = 0
             return nil
+        }
+        // While connected, a new record is pending at almost every check: drop the passed entries now and then.
+        if self.unsyncedHead >= 64 && 2 * self.unsyncedHead >= self.unsynced.count {
+            self.unsynced.removeFirst(self.unsyncedHead)
+            self.unsyncedHead = 0
         }
         return self.unsynced[self.unsyncedHead].written
     }
@@ -458,12 +473,23 @@ public final class Spool {
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SpoolError(path: path, operation: "create", error: .current) }
         if self.currentFD >= 0 {
-            if self.dirty { _ = fdatasync(self.currentFD) }
+            // Later flushes only flush the new segment: what the old one holds that must reach the disk goes now.
+            // Under `interval` that is only a record still waiting for the broker (see syncIfDue()).
+            let flush: Bool
+            if case .interval = self.fsync { flush = self.oldestUnsyncedPending() != nil } else { flush = true }
+            if self.dirty && flush {
+                _ = fdatasync(self.currentFD)
+                self.syncCount += 1
+            }
             close(self.currentFD)
+            self.dirty = false
+            self.unsynced.removeAll(keepingCapacity: true)
+            self.unsyncedHead = 0
         }
         self.currentFD = fd
         self.segments.append(Segment(number: number, bytes: 0, ids: []))
-        if case .never = self.fsync {} else { self.syncDirectory() }
+        // The new file's directory entry is flushed with the first flush of its records (sync()).
+        if case .never = self.fsync {} else { self.directoryDirty = true }
     }
 
     private func syncDirectory() {

@@ -1,6 +1,6 @@
 import Foundation
 import Posix
-import Spool
+@testable import Spool
 import TestSupport
 import Testing
 
@@ -126,7 +126,7 @@ struct SpoolTests {
     /// acknowledged before that is not flushed for its own sake (real fdatasync calls, counted by the spool).
     @Test func intervalFlushesOnlyRecordsStillPending() throws {
         let dir = TemporaryDirectory()
-        let interval = 0.2
+        let interval = 1.0
         let spool = try Spool(directory: dir.path, maxBytes: 1 << 20, fsync: .interval(interval))
         #expect(spool.nanosecondsUntilSyncDue == nil)
         // Delivered within the interval: nothing to flush, then or later.
@@ -135,7 +135,7 @@ struct SpoolTests {
         #expect(due > 0 && due <= Int64(interval * 1e9))
         try spool.acknowledge(delivered)
         #expect(spool.nanosecondsUntilSyncDue == nil)
-        usleep(useconds_t(interval * 1.5e6))
+        usleep(useconds_t(interval * 1.2e6))
         spool.syncIfDue()
         #expect(spool.syncCount == 0)
         // Still pending: flushed once due, not before.
@@ -150,7 +150,7 @@ struct SpoolTests {
         #expect(spool.nanosecondsUntilSyncDue == nil)
         // Its acknowledgement alone needs no flush either; a clean stop flushes whatever was written.
         try spool.acknowledge(pending)
-        usleep(useconds_t(interval * 1.5e6))
+        #expect(spool.nanosecondsUntilSyncDue == nil)
         spool.syncIfDue()
         #expect(spool.syncCount == 1)
         spool.sync()
@@ -160,5 +160,35 @@ struct SpoolTests {
         let always = try Spool(directory: alwaysDir.path, maxBytes: 1 << 20, fsync: .always)
         _ = try always.append(kind: .alert, qos: 1, topic: "a", payload: [7])
         #expect(always.syncCount == 1)
+    }
+
+    /// As a connected agent runs: each record is acknowledged before the next comes, and the newest is pending at
+    /// every check. Nothing is flushed, segments roll without a flush, and the list of records written since the
+    /// last flush stays short.
+    @Test(arguments: [16 << 10, 1 << 20]) func aConnectedSpoolNeitherFlushesNorGrows(segmentBytes: Int) throws {
+        let dir = TemporaryDirectory()
+        let spool = try Spool(directory: dir.path, maxBytes: 4 << 20, fsync: .interval(60), segmentBytes: segmentBytes)
+        var previous: UInt64?
+        for _ in 0..<5000 {
+            if let previous { try spool.acknowledge(previous) }
+            let id = try spool.append(kind: .summary, qos: 1, topic: "s", payload: Array(repeating: 1, count: 100))
+            spool.syncIfDue()
+            #expect(spool.nanosecondsUntilSyncDue != nil)
+            previous = id
+        }
+        #expect(spool.syncCount == 0)
+        #expect(spool.unsyncedLength <= 200)
+        if segmentBytes < 100 << 10 {
+            #expect(segments(dir.path).count <= 2, "segments rolled and were reclaimed")
+            // A pending record in a segment that rolls is flushed with it.
+            let dir2 = TemporaryDirectory()
+            let rolling = try Spool(directory: dir2.path, maxBytes: 1 << 20, fsync: .interval(60), segmentBytes: segmentBytes)
+            for _ in 0..<200 {
+                _ = try rolling.append(kind: .summary, qos: 1, topic: "s", payload: Array(repeating: 1, count: 100))
+            }
+            #expect(rolling.syncCount >= 1)
+        } else {
+            #expect(segments(dir.path).count == 1, "no segment rolled")
+        }
     }
 }

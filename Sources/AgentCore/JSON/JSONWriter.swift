@@ -131,7 +131,8 @@ public final class JSONWriter {
         self.shortest(single)
     }
 
-    /// The same characters as `value.description` (Swift's shortest form that round-trips), written without
+    /// For a finite value (callers check), the same characters as `value.description` (Swift's shortest form that
+    /// round-trips; `write(to:)` differs only in how it shows a NaN's payload), written without
     /// making a String: `write(to:)` hands its digits over as ASCII bytes (`_writeASCII`), where `description`
     /// allocates for the 16 characters and more of most fractions (a summary has two or three a channel).
     private func shortest<F: BinaryFloatingPoint & TextOutputStreamable>(_ value: F) {
