@@ -94,9 +94,14 @@ cpu_ticks() {
 
 alive() { kill -0 "$1" 2>/dev/null || die "$2 exited early (log: $3): $(tail -5 "$3" 2>/dev/null)"; }
 
-# warm PID SECONDS LOG: waits, checking every second that the process still runs.
+# warm SECONDS PID LOG [PID LOG ...]: waits, checking every second that each process still runs.
 warm() {
-    for _ in $(seq "$2"); do sleep 1; alive "$1" "process $1" "$3"; done
+    local secs=$1; shift
+    local args=("$@") i
+    for _ in $(seq "$secs"); do
+        sleep 1
+        for ((i = 0; i < ${#args[@]}; i += 2)); do alive "${args[i]}" "process ${args[i]}" "${args[i + 1]}"; done
+    done
 }
 
 # measure SECONDS PID LOG [PID LOG ...]: samples VmRSS of each process every second for SECONDS s, over one window
@@ -236,12 +241,12 @@ keep_agent() {
 if [ -n "${SEQUENTIAL:-}" ]; then
     measured="one after the other (SEQUENTIAL=1), the floor first"
     start_floor "$plc_port"
-    warm "$floor_pid" "$warmup" "$work/floor.log"
+    warm "$warmup" "$floor_pid" "$work/floor.log"
     subscribe "$work/floor-sub.txt" "floor/#"; floor_sub=$sub
     measure "$seconds" "$floor_pid" "$work/floor.log"; keep_floor 0
     stop "$floor_sub"; stop "$floor_pid"
     start_agent
-    warm "$agent_pid" "$warmup" "$work/agent.log"
+    warm "$warmup" "$agent_pid" "$work/agent.log"
     read_summary
     subscribe "$work/agent-sub.txt" "otsentry/$gateway/plc/summary" "otsentry/$gateway/alerts"; agent_sub=$sub
     measure "$seconds" "$agent_pid" "$work/agent.log"; keep_agent 0
@@ -253,11 +258,7 @@ else
     wait_for_port "$floor_plc_port" 10 || die "bench_server did not start: $(cat "$work/bench_server-floor.log")"
     start_floor "$floor_plc_port"
     start_agent
-    for _ in $(seq "$warmup"); do
-        sleep 1
-        alive "$floor_pid" "the floor" "$work/floor.log"
-        alive "$agent_pid" "the agent" "$work/agent.log"
-    done
+    warm "$warmup" "$floor_pid" "$work/floor.log" "$agent_pid" "$work/agent.log"
     read_summary
     subscribe "$work/floor-sub.txt" "floor/#"; floor_sub=$sub
     subscribe "$work/agent-sub.txt" "otsentry/$gateway/plc/summary" "otsentry/$gateway/alerts"; agent_sub=$sub

@@ -208,15 +208,24 @@ public final class Spool {
     /// Forces everything written to disk (clean shutdown), and the directory entry of a segment created since.
     public func sync() {
         guard self.dirty || self.directoryDirty, self.currentFD >= 0 else { return }
-        if self.dirty {
-            _ = fdatasync(self.currentFD)
-            self.syncCount += 1
-        }
+        self.flushSegment()
         if self.directoryDirty {
             self.syncDirectory()
             self.directoryDirty = false
         }
-        self.dirty = false
+    }
+
+    /// Flushes the current segment's writes, if any; nothing written is then waiting for a flush.
+    private func flushSegment() {
+        if self.dirty {
+            _ = fdatasync(self.currentFD)
+            self.syncCount += 1
+            self.dirty = false
+        }
+        self.forgetUnsynced()
+    }
+
+    private func forgetUnsynced() {
         self.unsynced.removeAll(keepingCapacity: true)
         self.unsyncedHead = 0
     }
@@ -232,8 +241,7 @@ public final class Spool {
             self.unsyncedHead += 1
         }
         guard self.unsyncedHead < self.unsynced.count else {
-            self.unsynced.removeAll(keepingCapacity: true)
-            self.unsyncedHead = 0
+            self.forgetUnsynced()
             return nil
         }
         // While connected, a new record is pending at almost every check: drop the passed entries now and then.
@@ -474,17 +482,11 @@ public final class Spool {
         guard fd >= 0 else { throw SpoolError(path: path, operation: "create", error: .current) }
         if self.currentFD >= 0 {
             // Later flushes only flush the new segment: what the old one holds that must reach the disk goes now.
-            // Under `interval` that is only a record still waiting for the broker (see syncIfDue()).
-            let flush: Bool
-            if case .interval = self.fsync { flush = self.oldestUnsyncedPending() != nil } else { flush = true }
-            if self.dirty && flush {
-                _ = fdatasync(self.currentFD)
-                self.syncCount += 1
-            }
+            // Under `interval` that is only a record still waiting for the broker (see syncIfDue()): without one,
+            // its writes are left to the kernel.
+            if case .interval = self.fsync, self.oldestUnsyncedPending() == nil { self.dirty = false }
+            self.flushSegment()
             close(self.currentFD)
-            self.dirty = false
-            self.unsynced.removeAll(keepingCapacity: true)
-            self.unsyncedHead = 0
         }
         self.currentFD = fd
         self.segments.append(Segment(number: number, bytes: 0, ids: []))

@@ -67,8 +67,7 @@ public final class JSONWriter {
     /// comma when needed: a name written at every interval is escaped once.
     public func key(rendered: UnsafeRawBufferPointer) {
         self.separate()
-        self.append(UnsafeBufferPointer(start: rendered.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                        count: rendered.count))
+        self.append(rendered.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Call before each array element.
@@ -87,8 +86,7 @@ public final class JSONWriter {
 
     /// A value rendered beforehand (a quoted string, e.g. by ``string(_:)`` into another writer), copied as it is.
     public func value(rendered: UnsafeRawBufferPointer) {
-        self.append(UnsafeBufferPointer(start: rendered.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                                        count: rendered.count))
+        self.append(rendered.assumingMemoryBound(to: UInt8.self))
     }
 
     public func integer(_ value: Int64) {

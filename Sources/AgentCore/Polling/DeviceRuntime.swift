@@ -117,7 +117,7 @@ final class DeviceRuntime {
             $0 + 6 * ($1.id.utf8.count + $1.unit.utf8.count) + ($1.type == .string ? 12 * $1.length : 0) + 288
         }
         self.writer = JSONWriter(capacity: 512 + perChannel)
-        self.summaryNames = SummaryNames(ids: definition.channels.map(\.id), units: definition.channels.map(\.unit))
+        self.summaryNames = SummaryNames(definition.channels)
         self.summaryInterval = summaryInterval.nanoseconds
         self.timeout = definition.timeout.nanoseconds
         self.pauseBetweenRequests = definition.pauseBetweenRequests.nanoseconds

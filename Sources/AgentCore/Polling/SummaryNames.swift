@@ -1,3 +1,5 @@
+import BoardFile
+
 /// A device's channel ids as JSON member names (`"id":`) and their units as JSON strings (`"kWh"`), rendered and
 /// escaped once, into one buffer, for the summary that writes them at every interval.
 struct SummaryNames {
@@ -5,22 +7,21 @@ struct SummaryNames {
     /// Per channel, where its name and its unit start; the last entry is the end.
     private let starts: [Int32]
 
-    init(ids: [String], units: [String]) {
-        precondition(ids.count == units.count)
+    init(_ channels: [ChannelDefinition]) {
         // Escaping can make a character 6 bytes (`\u001f`); 3 more for the quotes and the colon.
-        let longest = zip(ids, units).reduce(0) { max($0, $1.0.utf8.count, $1.1.utf8.count) }
+        let longest = channels.reduce(0) { max($0, $1.id.utf8.count, $1.unit.utf8.count) }
         let w = JSONWriter(capacity: 6 * longest + 3)
         var bytes: [UInt8] = []
         var starts: [Int32] = []
-        starts.reserveCapacity(2 * ids.count + 1)
-        for i in ids.indices {
+        starts.reserveCapacity(2 * channels.count + 1)
+        for channel in channels {
             starts.append(Int32(bytes.count))
             w.reset()
-            w.key(ids[i])
+            w.key(channel.id)
             bytes.append(contentsOf: w.bytes)
             starts.append(Int32(bytes.count))
             w.reset()
-            w.string(units[i])
+            w.string(channel.unit)
             bytes.append(contentsOf: w.bytes)
         }
         starts.append(Int32(bytes.count))
