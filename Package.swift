@@ -82,7 +82,9 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Posix", "TestSupport"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "Registers", "TestSupport"]),
         .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "BoardFile", "Detectors", "TestSupport"]),
+        .testTarget(
+            name: "AgentCoreTests", dependencies: ["AgentCore", "BoardFile", "Detectors", "TestSupport"], exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "InteropTests", dependencies: ["TestSupport", "Modbus", "Registers"], path: "Tests/Interop",
             exclude: ["pymodbus_cases.py", "pymodbus_identity_server.py"]

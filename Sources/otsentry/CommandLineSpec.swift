@@ -58,16 +58,21 @@ enum CommandLineSpec {
 
     static let replay = CommandSpec(
         name: "replay",
-        abstract: "Run a channel's detector bank, causally, over a timestamp,value CSV.",
+        abstract: "Run a channel's detector bank, causally, over a recorded series (CSV).",
         discussion: """
-            Writes timestamp,value,anomaly_score,label (NAB's result format): one row per input row, timestamps and \
-            values verbatim, the score in full precision, label 1 on each row where an alert opens. Without \
-            --board the default bank is used. Exit status 65 for an unreadable CSV (the error names file and line).
+            Reads a timestamp column (the first) and a value column (--column NAME, else the one named value, else \
+            the second of two); LF, CRLF or CR line endings, a UTF-8 BOM, , or ; separators and quoted fields; \
+            timestamps YYYY-MM-DD HH:MM:SS[.fff], ISO 8601 with T, Z or an offset, or epoch seconds. Writes \
+            timestamp,value,anomaly_score,label,alert (NAB's result format and the alarm state): one row per \
+            input row, timestamps and values verbatim, the score in full precision, label 1 on each row where an \
+            alert opens, alert 1 on each row after which an alert is open. Without --board the default bank is \
+            used. Exit status 65 for an unreadable CSV (the error names file and line).
             """,
         options: [
-            .value("in", valueName: "FILE.csv", help: "The input CSV (timestamp,value).", required: true,
+            .value("in", valueName: "FILE.csv", help: "The input CSV (timestamp and value columns).", required: true,
                    completion: .file),
             .value("out", valueName: "FILE.csv", help: "The result CSV.", required: true, completion: .file),
+            .value("column", valueName: "NAME", help: "Take the values from this column of a wider file."),
             .value("board", valueName: "FILE", help: "Take the detectors of --channel from this board.",
                    completion: .file),
             .value("channel", valueName: "ID", help: "The channel (ID, or DEVICE/ID when ids repeat)."),

@@ -10,6 +10,7 @@ struct ReplayCommand {
     let board: String?
     let channel: String?
     let svg: String?
+    let column: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         // Both are required options: the parser has checked they are there.
@@ -18,6 +19,7 @@ struct ReplayCommand {
         self.board = arguments.value("board")
         self.channel = arguments.value("channel")
         self.svg = arguments.value("svg")
+        self.column = arguments.value("column")
         if (self.board == nil) != (self.channel == nil) {
             throw UsageError("--board and --channel go together", usage: CommandLineSpec.usage(CommandLineSpec.replay))
         }
@@ -41,7 +43,7 @@ struct ReplayCommand {
         }
         let series: ReplaySeries
         do {
-            series = try ReplaySeries.load(path: self.input)
+            series = try ReplaySeries.load(path: self.input, column: self.column)
         } catch {
             ExitStatus.printError("\(error)")
             throw CommandExit(ExitStatus.dataError)

@@ -7,6 +7,14 @@ public enum ReplayRunner {
         public var score: Double
         /// An alert opened on this row (any detector).
         public var opened: Bool
+        /// At least one alert is open after this row: the alarm state, for interval metrics and plots.
+        public var alerting: Bool
+
+        public init(score: Double, opened: Bool, alerting: Bool) {
+            self.score = score
+            self.opened = opened
+            self.alerting = alerting
+        }
     }
 
     /// One alert from open to close (or to the end of the series), for charts.
@@ -39,7 +47,8 @@ public enum ReplayRunner {
                     break
                 }
             }
-            rows.append(Row(score: series.values[i].isNaN ? 0 : bank.lastScore, opened: opened))
+            rows.append(Row(score: series.values[i].isNaN ? 0 : bank.lastScore, opened: opened,
+                            alerting: bank.openCount > 0))
         }
         for kind in DetectorKind.allCases {
             if let start = openAt[kind.index] {
@@ -49,18 +58,36 @@ public enum ReplayRunner {
         return (rows, intervals)
     }
 
-    /// `timestamp,value,anomaly_score,label`: timestamps and values verbatim, scores in full precision.
+    /// `timestamp,value,anomaly_score,label,alert`: timestamps and values verbatim (quoted where they hold a
+    /// comma, a quote or a line break), scores in full precision, `label` 1 where an alert opens, `alert` 1 while
+    /// one is open.
     public static func csv(_ series: ReplaySeries, _ rows: [Row]) -> String {
-        var out = "timestamp,value,anomaly_score,label\n"
-        out.reserveCapacity(series.values.count * 48)
+        var out = "timestamp,value,anomaly_score,label,alert\n"
+        out.reserveCapacity(series.values.count * 52)
         for i in rows.indices {
-            out += series.timestampTexts[i]
+            Self.field(series.timestampTexts[i], to: &out)
             out += ","
-            out += series.valueTexts[i]
+            Self.field(series.valueTexts[i], to: &out)
             out += ","
             out += "\(rows[i].score)"
-            out += rows[i].opened ? ",1\n" : ",0\n"
+            out += rows[i].opened ? ",1" : ",0"
+            out += rows[i].alerting ? ",1\n" : ",0\n"
         }
         return out
+    }
+
+    /// A field as RFC 4180 writes it: quoted, with doubled quotes, only where it needs to be.
+    static func field(_ text: String, to out: inout String) {
+        let special = text.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        guard special else {
+            out += text
+            return
+        }
+        out += "\""
+        for c in text {
+            if c == "\"" { out += "\"" }
+            out.append(c)
+        }
+        out += "\""
     }
 }

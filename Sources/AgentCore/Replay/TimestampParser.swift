@@ -1,5 +1,6 @@
 /// Timestamps of replayed CSV files, to seconds since the Unix epoch (UTC): `2013-12-02 21:15:00`,
-/// `2013-12-02T21:15:00.250Z`, `2013-12-02T22:15:00+01:00`, or a number of seconds (`1385928900.5`).
+/// `2013-12-02T21:15:00.250Z`, `2013-12-02T22:15:00+01:00` (or `+0100`, `+01`), or a number of seconds
+/// (`1385928900.5`). A fraction of a second may also follow a `,` (ISO 8601 allows it).
 public enum TimestampParser {
     public static func seconds(_ text: Substring) -> Double? {
         let bytes = Array(text.utf8)
@@ -21,7 +22,7 @@ public enum TimestampParser {
             guard let s = number(bytes, i + 1, 2), s < 61 else { return nil }
             second = Double(s)
             i += 3
-            if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+            if i < bytes.count && (bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",")) {
                 var scale = 0.1
                 i += 1
                 let start = i
@@ -39,11 +40,22 @@ public enum TimestampParser {
             case UInt8(ascii: "Z"), UInt8(ascii: "z"):
                 i += 1
             case UInt8(ascii: "+"), UInt8(ascii: "-"):
-                guard let h = number(bytes, i + 1, 2), i + 6 <= bytes.count, bytes[i + 3] == UInt8(ascii: ":"),
-                      let m = number(bytes, i + 4, 2)
-                else { return nil }
+                // ±HH:MM, ±HHMM or ±HH.
+                guard let h = number(bytes, i + 1, 2), h < 24 else { return nil }
+                var m = 0
+                var end = i + 3
+                if end < bytes.count && bytes[end] == UInt8(ascii: ":") {
+                    guard let minutes = number(bytes, end + 1, 2) else { return nil }
+                    m = minutes
+                    end += 3
+                } else if end < bytes.count {
+                    guard let minutes = number(bytes, end, 2) else { return nil }
+                    m = minutes
+                    end += 2
+                }
+                guard m < 60 else { return nil }
                 offset = (h * 3600 + m * 60) * (bytes[i] == UInt8(ascii: "+") ? 1 : -1)
-                i += 6
+                i = end
             default:
                 return nil
             }
