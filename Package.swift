@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Registers", targets: ["Registers"]),
         .library(name: "Modbus", targets: ["Modbus"]),
         .library(name: "Sparkplug", targets: ["Sparkplug"]),
+        .library(name: "Posix", targets: ["Posix"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -79,6 +80,7 @@ let package = Package(
             name: "SparkplugTests",
             dependencies: ["Sparkplug", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "BoardFile", "Detectors", "Registers"]),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "Posix", "TestSupport"]),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "Registers", "TestSupport"]),
         .testTarget(name: "MosquittoTests", dependencies: ["Mosquitto", "TestSupport"]),

@@ -27,6 +27,14 @@ let package = Package(
             path: "Benchmarks/DetectorBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The default bank's bytes per channel on the heap (README's figure).
+        .executableTarget(
+            name: "BankMemory",
+            dependencies: [
+                .product(name: "Detectors", package: main),
+                .product(name: "Posix", package: main),
+            ]
+        ),
         // The agent's poll path against a libmodbus server; driven by poll-throughput.sh next to a plain C loop.
         .executableTarget(
             name: "PollThroughput",

@@ -60,13 +60,13 @@ extension BoardReader {
                                             warmup: d.integer("warmup", in: 0...1_000_000) ?? 0)
             case .spike:
                 var p = SpikeDetector.Parameters()
-                p.threshold = self.positive(d, "threshold") ?? p.threshold
+                p.threshold = self.positive(d, "threshold")
                 p.window = d.integer("window", in: 16...4096) ?? p.window
                 p.learnZ = self.positive(d, "learn_z") ?? p.learnZ
                 bank.spike = DetectorSetting(p, policy: policy, warmup: warmup)
             case .shift:
                 var p = ShiftDetector.Parameters()
-                p.threshold = self.positive(d, "threshold") ?? p.threshold
+                p.threshold = self.positive(d, "threshold")
                 p.drift = self.positive(d, "drift") ?? p.drift
                 bank.shift = DetectorSetting(p, policy: policy, warmup: warmup)
             case .flatline:

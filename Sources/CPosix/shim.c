@@ -49,6 +49,8 @@ int cposix_heap_tune(void) {
 
 int cposix_heap_trim(void) { return malloc_trim(0); }
 
+size_t cposix_heap_in_use(void) { return mallinfo2().uordblks; }
+
 #include <link.h>
 #include <sys/mman.h>
 

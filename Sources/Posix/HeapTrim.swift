@@ -12,4 +12,7 @@ public enum HeapTrim {
     /// resident memory behind.
     @discardableResult
     public static func tune() -> Bool { cposix_heap_tune() != 0 }
+
+    /// Bytes of heap in use, in all arenas (`mallinfo2`): for memory figures and tests.
+    public static var bytesInUse: Int { Int(cposix_heap_in_use()) }
 }

@@ -78,6 +78,9 @@ enum CommandLineSpec {
             .value("channel", valueName: "ID", help: "The channel (ID, or DEVICE/ID when ids repeat)."),
             .value("svg", valueName: "FILE.svg", help: "Also draw the signal, the score and the alerts.",
                    completion: .file),
+            .value("events", valueName: "FILE.csv",
+                   help: "Also write every alert event: row, timestamp, detector, event, value, score, expected.",
+                   completion: .file),
         ]
     )
 

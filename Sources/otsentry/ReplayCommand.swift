@@ -11,6 +11,7 @@ struct ReplayCommand {
     let channel: String?
     let svg: String?
     let column: String?
+    let events: String?
 
     init(_ arguments: ParsedArguments) throws(UsageError) {
         // Both are required options: the parser has checked they are there.
@@ -20,6 +21,7 @@ struct ReplayCommand {
         self.channel = arguments.value("channel")
         self.svg = arguments.value("svg")
         self.column = arguments.value("column")
+        self.events = arguments.value("events")
         if (self.board == nil) != (self.channel == nil) {
             throw UsageError("--board and --channel go together", usage: CommandLineSpec.usage(CommandLineSpec.replay))
         }
@@ -48,18 +50,20 @@ struct ReplayCommand {
             ExitStatus.printError("\(error)")
             throw CommandExit(ExitStatus.dataError)
         }
-        let (rows, intervals) = ReplayRunner.run(series, configuration: configuration)
-        do {
-            try FileWriter.write(ReplayRunner.csv(series, rows), to: self.output)
-            if let svg = self.svg {
-                try FileWriter.write(SVGChart.render(series, rows: rows, intervals: intervals,
-                                                     title: "\(self.input): \(title)",
-                                                     threshold: configuration.score?.parameters.threshold),
-                                     to: svg)
+        let (rows, intervals, events) = ReplayRunner.run(series, configuration: configuration)
+        var outputs = [(self.output, ReplayRunner.csv(series, rows))]
+        if let path = self.events { outputs.append((path, ReplayRunner.eventsCSV(series, events))) }
+        if let path = self.svg {
+            outputs.append((path, SVGChart.render(series, rows: rows, intervals: intervals, title: "\(self.input): \(title)",
+                                                  threshold: configuration.score?.parameters.threshold)))
+        }
+        for (path, text) in outputs {
+            do {
+                try FileWriter.write(text, to: path)
+            } catch {
+                ExitStatus.printError("\(path): error: cannot write: \(error)")
+                throw CommandExit(ExitStatus.cannotCreate)
             }
-        } catch {
-            ExitStatus.printError("\(self.output): error: cannot write: \(error)")
-            throw CommandExit(ExitStatus.cannotCreate)
         }
     }
 }

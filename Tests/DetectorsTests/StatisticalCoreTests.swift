@@ -75,6 +75,6 @@ struct StatisticalCoreTests {
         for i in 0..<1200 { _ = core.update(self.signal(i), at: Double(i)) }
         var highest = 0.0
         for i in 1200..<1230 { highest = max(highest, core.update(self.signal(i) + 1.5, at: Double(i)).shiftSurprise) }
-        #expect(highest >= StatisticalParameters().shiftSurprise, "shift surprise \(highest)")
+        #expect(highest >= core.alarmSurprise, "shift surprise \(highest) below the alarm level \(core.alarmSurprise)")
     }
 }

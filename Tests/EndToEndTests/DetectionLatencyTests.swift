@@ -6,7 +6,7 @@ import Testing
 /// the sample that raised it, stamped (`ts`) with the time of that sample. Samples still waiting when the agent
 /// stops go through the detectors before it exits: their alerts are published, not lost.
 struct DetectionLatencyTests {
-    /// A 100 ms poll of one float channel with a spike at 16 s (after the detectors' warm-up).
+    /// A 100 ms poll of one float channel with a spike at 28 s (after the detectors' warm-up, about 23 s).
     private func board(gateway: String, port: Int, latency: String, summary: String) -> String {
         """
         gateway: \(gateway)
@@ -27,7 +27,7 @@ struct DetectionLatencyTests {
                 simulate:
                   level: 180
                   noise: 1.5
-                  faults: [{kind: spike, at: 16s, for: 300ms, magnitude: 60}]
+                  faults: [{kind: spike, at: 28s, for: 300ms, magnitude: 60}]
         """
     }
 
@@ -79,7 +79,7 @@ struct DetectionLatencyTests {
         defer { run.stop() }
         var opened: [String: Any]?
         var received = 0.0
-        _ = waitUntil(seconds: 30) {
+        _ = waitUntil(seconds: 42) {
             opened = run.opened.first
             received = Date().timeIntervalSince(run.start)
             return opened != nil
@@ -87,21 +87,23 @@ struct DetectionLatencyTests {
         let alert = try #require(opened, "no spike alert; log:\n\(run.agent.stderr)")
         let sampled = self.offset(alert, from: run.start)
         // Stamped with the sample: within the spike (plus the processes' start-up skew), however late it was sent.
-        #expect(sampled >= 16 - 0.25 && sampled <= 16.3 + 0.35, "ts \(sampled) s, the spike is at 16 s")
-        // Published within the latency (plus the subscriber's polling and the broker's delivery).
-        #expect(received - sampled <= 2 + 0.75, "received \(received - sampled) s after its sample")
+        #expect(sampled >= 28 - 0.25 && sampled <= 28.3 + 0.35, "ts \(sampled) s, the spike is at 28 s")
+        // Published within the latency after the spike is known (two samples after it is over), plus the
+        // subscriber's polling and the broker's delivery.
+        #expect(received - sampled <= 2 + 0.5 + 0.75, "received \(received - sampled) s after its sample")
         try SchemaValidator.validateAlerts(run.live.messages(on: run.topic).map(\.payload))
     }
 
     @Test
     func samplesWaitingAtStopStillRaiseTheirAlerts() throws {
         // Batches of 10 s (100 cycles, the most a batch holds) and no summary to run them early. They start with
-        // the agent's first cycle, a (under 5 s after the simulator): the batch that ends at a + 20 s holds the
-        // spike (16 s) and is not due before the stop (16.6 s); only the stop can run it.
+        // the agent's first cycle, a (under 5 s after the simulator): the batch that ends at a + 30 s holds the
+        // spike (28 s) and the two samples after it that make it a spike, and is not due before the stop (28.9 s);
+        // only the stop can run it.
         let run = try self.run("e2e-latency-stop", latency: "10s", summary: "60s")
         defer { run.stop() }
         try #require(Date().timeIntervalSince(run.start) < 5, "the simulator took too long to start")
-        sleepSeconds(max(0, 16.6 - Date().timeIntervalSince(run.start)))
+        sleepSeconds(max(0, 28.9 - Date().timeIntervalSince(run.start)))
         let beforeStop = run.opened.count
         run.agent.signal(SIGTERM)
         #expect(run.agent.wait(seconds: 15) == 0, "agent did not stop cleanly; log:\n\(run.agent.stderr)")

@@ -65,7 +65,9 @@ struct StateAndReloadTests {
         let gateway = uniqueGateway("e2e-reload")
         let live = try TestSubscriber(port: broker.port, pattern: "otsentry/\(gateway)/#")
         let agent = try AgentProcess(board: self.board(gateway, broker: broker, plc: server.port))
-        sleepSeconds(7)  // past the spike detector's warm-up of 100 samples at 50 ms
+        // Past the statistical detectors' warm-up: a full window of 128 samples and 100 calibrated values, about
+        // 230 samples (11.5 s at 50 ms).
+        sleepSeconds(13)
         #expect(self.opens(live, gateway).isEmpty)
 
         // An invalid board: rejected with its diagnostics; the agent goes on with the old one.
@@ -104,7 +106,7 @@ struct StateAndReloadTests {
         let state = TemporaryDirectory()
         let text = self.board(gateway, broker: broker, plc: server.port)
         let first = try AgentProcess(board: text, stateDirectory: state.path)
-        sleepSeconds(7)
+        sleepSeconds(13)  // past the warm-up (about 230 samples at 50 ms): the snapshot holds a learnt channel
         first.child.signal(SIGTERM)
         #expect(first.child.wait(seconds: 6) == 0)
         #expect(FileManager.default.fileExists(atPath: state.path + "/snapshot"))

@@ -22,8 +22,8 @@ enum AlertWording {
                 + "\(NumberText.short(e.verdict.score)))"
         case .shift:
             let direction = e.verdict.score >= 0 ? "up" : "down"
-            return "\(channel) \(prefix)shifted \(direction) from \(expected ?? "?") to \(value) (CUSUM "
-                + "\(NumberText.short(abs(e.verdict.score))))"
+            return "\(channel) \(prefix)shifted \(direction) from \(expected ?? "?") to \(value) (level "
+                + "\(NumberText.short(abs(e.verdict.score))) robust σ off)"
         case .flatline:
             return "\(channel) \(prefix)stuck at \(value) for \(Int(e.verdict.score)) samples, on a signal that "
                 + "normally moves"

@@ -24,16 +24,26 @@ public enum ReplayRunner {
         public var end: Int
     }
 
-    public static func run(_ series: ReplaySeries, configuration: DetectorBankConfiguration) -> (rows: [Row], intervals: [Interval]) {
+    /// One alert event, on the row of the sample that raised it.
+    public struct Event: Sendable {
+        public var row: Int
+        public var event: AlertEvent
+    }
+
+    public static func run(_ series: ReplaySeries, configuration: DetectorBankConfiguration)
+        -> (rows: [Row], intervals: [Interval], events: [Event])
+    {
         let bank = DetectorBank(configuration)
         var rows: [Row] = []
         rows.reserveCapacity(series.values.count)
         var intervals: [Interval] = []
+        var events: [Event] = []
         var openAt = [Int?](repeating: nil, count: DetectorKind.allCases.count)
         for i in series.values.indices {
             bank.update(series.values[i], at: series.times[i])
             var opened = false
             for event in bank.events {
+                events.append(Event(row: i, event: event))
                 switch event.transition {
                 case .open:
                     opened = true
@@ -55,7 +65,20 @@ public enum ReplayRunner {
                 intervals.append(Interval(kind: kind, start: start, end: series.values.count - 1))
             }
         }
-        return (rows, intervals)
+        return (rows, intervals, events)
+    }
+
+    /// `row,timestamp,detector,event,value,score,expected`: every alert event, for tuning (which detector opened
+    /// where, and why). `row` counts data rows from 0.
+    public static func eventsCSV(_ series: ReplaySeries, _ events: [Event]) -> String {
+        var out = "row,timestamp,detector,event,value,score,expected\n"
+        for e in events {
+            out += "\(e.row),"
+            Self.field(series.timestampTexts[e.row], to: &out)
+            out += ",\(e.event.kind.rawValue),\(e.event.transition.rawValue),\(e.event.value),\(e.event.verdict.score),"
+            out += e.event.verdict.expected.isNaN ? "\n" : "\(e.event.verdict.expected)\n"
+        }
+        return out
     }
 
     /// `timestamp,value,anomaly_score,label,alert`: timestamps and values verbatim (quoted where they hold a

@@ -20,6 +20,8 @@ int cposix_timed_join(pthread_t thread, int64_t timeout_ns);
 int cposix_heap_tune(void);
 /* malloc_trim(0): returns freed heap pages to the kernel; 1 when memory was released. */
 int cposix_heap_trim(void);
+/* mallinfo2's uordblks: bytes of heap in use (all arenas), for memory figures and tests. */
+size_t cposix_heap_in_use(void);
 /* madvise(MADV_PAGEOUT) over the program's code and read-only segments: pages only start-up used leave the
    resident set. */
 int cposix_release_text(void);

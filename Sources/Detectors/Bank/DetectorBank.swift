@@ -36,11 +36,14 @@ public final class DetectorBank: @unchecked Sendable {
     @exclusivity(unchecked) public private(set) var samples = 0
     /// The last combined anomaly score in [0, 1) (0 without a `score` detector, and during warm-up).
     @exclusivity(unchecked) public private(set) var lastScore = 0.0
-    private let spikeOpen: Double
-    private let shiftOpen: Double
+    /// Alert levels set on the board (nil: the channel's alarm level, from its sampling interval).
+    private let spikeThreshold: Double?
+    private let shiftThreshold: Double?
     private let clearRatio: Double
     private let scoreOpen: Double
     private let scoreClear: Double
+    private let shiftMinimum: Double
+    private let explainedScore: Double
 
     /// `window`: the channel's ring capacity, which bounds the seasonal history (and so the longest period found,
     /// half of it). `history`: the channel's sample ring to keep the samples in (allocated here when nil, or when
@@ -68,12 +71,13 @@ public final class DetectorBank: @unchecked Sendable {
             ? StatisticalCore(history: ring, parameters: parameters, declaredPeriod: configuration.period) : nil
         self.core = core
         self.coreReference = core.map { Unmanaged.passUnretained($0) }
-        self.spikeOpen = configuration.spike?.parameters.threshold ?? parameters.spikeSurprise
-        self.shiftOpen = configuration.shift?.parameters.threshold ?? parameters.shiftSurprise
+        self.spikeThreshold = configuration.spike?.parameters.threshold
+        self.shiftThreshold = configuration.shift?.parameters.threshold
+        self.explainedScore = parameters.explainedScore
         self.clearRatio = parameters.clearRatio
+        self.shiftMinimum = parameters.shiftMinimum
         self.scoreOpen = configuration.score?.parameters.threshold ?? 0.5
-        self.scoreClear = ScoreDetector.clearLevel(threshold: self.scoreOpen, halfSurprise: parameters.spikeSurprise,
-                                                   ratio: parameters.clearRatio)
+        self.scoreClear = ScoreDetector.clearLevel(threshold: self.scoreOpen, ratio: parameters.clearRatio)
         let policies: [(AlertPolicy, Int)?] = [
             configuration.range.map { ($0.policy, $0.warmup) }, configuration.rate.map { ($0.policy, $0.warmup) },
             configuration.spike.map { ($0.policy, $0.warmup) }, configuration.shift.map { ($0.policy, $0.warmup) },
@@ -155,19 +159,7 @@ public final class DetectorBank: @unchecked Sendable {
         }
         if let core = self.coreReference {
             let out = core._withUnsafeGuaranteedRef { $0.update(x, at: t) }  // pushes x into the history
-            if self.isConfigured(.spike) {
-                let v = Verdict(active: out.spikeSurprise >= self.spikeOpen, score: out.z, expected: out.expected)
-                self.step(.spike, v, clear: out.spikeSurprise < self.clearRatio * self.spikeOpen, x, t)
-            }
-            if self.isConfigured(.shift) {
-                let v = Verdict(active: out.shiftSurprise >= self.shiftOpen, score: out.cusum, expected: out.expected)
-                self.step(.shift, v, clear: out.shiftSurprise < self.clearRatio * self.shiftOpen, x, t)
-            }
-            if self.isConfigured(.score) {
-                self.lastScore = self.samples > Int(self.warmups[DetectorKind.score.index]) ? out.score : 0
-                let v = Verdict(active: self.lastScore >= self.scoreOpen, score: self.lastScore, expected: out.expected)
-                self.step(.score, v, clear: self.lastScore < self.scoreClear, x, t)
-            }
+            self.judge(out, x, t)
         }
         if self.flatline != nil {
             let v = self.flatline!.update(x, at: t)
@@ -178,7 +170,63 @@ public final class DetectorBank: @unchecked Sendable {
             self.step(.spoof, v, clear: !v.active, x, t)
         }
         if self.core == nil { self.history.push(x) }
+        if self.isConfigured(.score) && self.lastScore > self.explainedScore && self.explained {
+            // The score marks where anomalies start: the samples an alert already explains score no higher.
+            var opened = false
+            for i in 0..<self.eventCount where self.scratch.slots[i].transition == .open { opened = true }
+            if !opened { self.lastScore = self.explainedScore }
+        }
         return self.eventCount
+    }
+
+    /// An open statistical or flatline alert explains the channel's samples.
+    private var explained: Bool {
+        self.isOpen(.spike) || self.isOpen(.shift) || self.isOpen(.score) || self.isOpen(.flatline)
+    }
+
+    /// The statistical detectors' verdicts on one sample. With shift on the channel, each excursion is one
+    /// detector's: a spike is known once its excursion is over (its events carry the peak sample), and a level that
+    /// stays off is shift's: a step (the level's surprise) or a drift (its CUSUM's), never a frozen value
+    /// (flatline's); the score alert marks short excursions as spike does. Without shift, spike and score alert on
+    /// any surprising sample at once, as nobody else would report a level.
+    private func judge(_ out: StatisticalCore.Output, _ x: Double, _ t: Double) {
+        let alarm = out.alarmSurprise
+        let spikeOpen = self.spikeThreshold ?? alarm
+        let shiftOpen = self.shiftThreshold ?? alarm
+        let classify = self.isConfigured(.shift)
+        let peak = classify ? out.spike : nil
+        if self.isConfigured(.spike) {
+            let clear = out.spikeSurprise < self.clearRatio * spikeOpen && out.excursion == 0
+            if let peak, peak.surprise >= spikeOpen || peak.novel {
+                self.step(.spike, Verdict(active: true, score: peak.z, expected: peak.expected), clear: clear,
+                          peak.value, t, eventTime: peak.time)
+            } else {
+                let active = !classify && !out.frozen && (out.spikeSurprise >= spikeOpen || out.novel)
+                self.step(.spike, Verdict(active: active, score: out.z, expected: out.expected),
+                          clear: clear && !active, x, t)
+            }
+        }
+        if classify {
+            let levelOff = (abs(out.level) >= self.shiftMinimum || out.drifting) && !out.frozen
+            let active = out.shiftSurprise >= shiftOpen && levelOff
+            let clear = !active && (out.shiftSurprise < self.clearRatio * shiftOpen
+                || (abs(out.level) < self.clearRatio * self.shiftMinimum && !out.drifting))
+            self.step(.shift, Verdict(active: active, score: out.level, expected: out.expected), clear: clear, x, t)
+        }
+        if self.isConfigured(.score) {
+            let warm = self.samples > Int(self.warmups[DetectorKind.score.index])
+            self.lastScore = warm ? out.score : 0
+            let clear = self.lastScore < self.scoreClear && out.excursion == 0
+            if let peak, peak.novel || peak.surprise / (peak.surprise + alarm) >= self.scoreOpen {
+                let surprise = peak.novel ? max(peak.surprise, alarm + 1) : peak.surprise
+                self.step(.score, Verdict(active: true, score: surprise / (surprise + alarm), expected: peak.expected),
+                          clear: clear, peak.value, t, eventTime: peak.time)
+            } else {
+                let active = !classify && !out.frozen && self.lastScore >= self.scoreOpen
+                self.step(.score, Verdict(active: active, score: self.lastScore, expected: out.expected),
+                          clear: clear && !active, x, t)
+            }
+        }
     }
 
     @inline(__always)
@@ -186,7 +234,10 @@ public final class DetectorBank: @unchecked Sendable {
         Severity.allCases[Int((self.severityCodes >> (2 * UInt16(index))) & 3)]
     }
 
-    private func step(_ kind: DetectorKind, _ verdict: Verdict, clear: Bool, _ x: Double, _ t: Double) {
+    /// `t` is the sample's time (the tracker's clock); `eventTime`, when the event belongs to an earlier sample
+    /// (a spike's peak), that sample's time.
+    private func step(_ kind: DetectorKind, _ verdict: Verdict, clear: Bool, _ x: Double, _ t: Double,
+                      eventTime: Double? = nil) {
         let i = kind.index
         let active = verdict.active && self.samples > Int(self.warmups[i])
         let slot = self.slot(i)
@@ -198,7 +249,8 @@ public final class DetectorBank: @unchecked Sendable {
         case .update: break
         }
         self.scratch.slots[self.eventCount] = AlertEvent(kind: kind, transition: transition, severity: self.severity(i),
-                                                       value: x, time: t, verdict: verdict, extreme: self.trackers[slot].extreme)
+                                                       value: x, time: eventTime ?? t, verdict: verdict,
+                                                       extreme: self.trackers[slot].extreme)
         self.eventCount += 1
     }
 }

@@ -1,6 +1,6 @@
 /// The parameters of the statistical detectors (`spike`, `shift`, `score`), each with a general meaning: a count
-/// of samples, a z-level, a probability, or a surprise (−ln of a tail probability). The defaults are one set for
-/// all channels, checked on the NAB development subset (see `scripts/nab-score` and the README).
+/// of samples, a z-level in robust standard deviations, a share, a duration or a surprise (−ln of a tail
+/// probability). One set for every channel; see `scripts/nab-score` and the README for how they were checked.
 public struct StatisticalParameters: Sendable, Hashable {
     // Seasonal baseline: the period is found online by FFT autocorrelation of the recent samples.
     /// Shortest period considered, samples.
@@ -18,42 +18,73 @@ public struct StatisticalParameters: Sendable, Hashable {
     /// The seasonal baseline is the median of the values 1…K periods ago.
     public var seasonK = 3
 
-    // Spike model: robust z of the residual against recently accepted residuals.
+    // The recent normal: robust z of the residual against recently accepted residuals.
     /// Accepted residuals in the rolling median / IQR window, samples.
     public var spikeWindow = 128
-    /// |z| at or above this flags a sample, which is then not learnt.
+    /// |z| at or above this flags a sample: it starts an excursion and is not learnt.
     public var learnZ = 3.0
-    /// …unless flags persisted this many samples in a row: the deviation becomes the new normal.
+    /// …unless the level has been off by `learnZ` for this many samples in a row: the new normal.
     public var relearn = 128
 
-    // CUSUM of the clipped z.
-    /// CUSUM allowance (z-level): shifts smaller than about twice this are ignored.
-    public var cusumK = 1.0
-    /// z is clipped to ±this before entering the CUSUM.
-    public var cusumClip = 6.0
+    // Excursions, the level and its drift.
+    /// An excursion is over after this many samples in a row back within `returnZ`, the level too.
+    public var returnSamples = 2
+    /// Back to the normal: within this many robust σ.
+    public var returnZ = 2.0
+    /// An excursion with at most this many flagged samples is a spike; a longer one is a change of level, shift's.
+    public var spikeLength = 3
+    /// The level is the median of this many last residuals (2 × spikeLength + 1: a spike cannot move it).
+    public var levelWindow = 7
+    /// A step: the level at least this many robust σ off.
+    public var shiftMinimum = 2.0
+    /// The CUSUM of the level accumulates what exceeds this allowance (robust σ per sample; the `drift` key).
+    public var cusumK = 1.5
+    /// A drift: the CUSUM at least this high (robust σ × samples beyond the allowance).
+    public var cusumMinimum = 20.0
+    /// A value repeated this many times in a row, on a signal that normally moves, is frozen: the statistical
+    /// detectors neither learn it nor alert on it (a stuck value is `flatline`'s).
+    public var frozenRepeats = 3
 
-    // Calibration (anomaly likelihood): each statistic's recent history, exponential tail fit.
-    /// History of each statistic used for its tail fit, samples.
-    public var calibrationHistory = 512
-    /// Tail fraction of that history fitted by the exponential tail (a probability).
-    public var calibrationAlpha = 0.02
-    /// At least this many tail values in the fit.
+    // Novelty.
+    /// A sample beyond the channel's long-term range by this share of the range's width is novel.
+    public var noveltyMargin = 0.05
+    /// A novel sample needs this much less surprise than the alarm level: ln 10, a tail probability ten times
+    /// larger (a value the channel has not come near for a long time needs less evidence than one within its
+    /// range, but not much less: heavy tails make new records, and a young range is crossed often).
+    public var noveltyDiscount = 2.302585
+    /// The long-term range remembers this long (seconds): two weeks.
+    public var rangeMemory = 14 * 86400.0
+
+    // Calibration (anomaly likelihood): each statistic's long history on this channel, exponential tail fit.
+    /// The calibrations remember about this long (seconds; their weights decay over it)…
+    public var calibrationMemory = 14 * 86400.0
+    /// …and at least this many values.
+    public var calibrationMinMemory = 16384
+    /// The tail fitted: this share of the history's weight…
+    public var calibrationAlpha = 0.0025
+    /// …and at least this many values.
     public var calibrationMinTail = 5
-    /// Smallest tail scale β, in the statistic's units (|z|, CUSUM). Without it a statistic with ties at the top
-    /// (a quantised signal: a few register counts of noise) has β ≈ 0, and any value just above its largest seen
-    /// so far looks infinitely surprising.
+    /// Smallest tail scale β for |z|. Without a floor a statistic with ties at the top (a quantised signal: a few
+    /// register counts of noise) has β ≈ 0, and any value just above its largest seen so far looks infinitely
+    /// surprising. (β is also never below the mean excess of a normal tail.)
     public var calibrationMinBeta = 0.1
-    /// The same for the CUSUM's tail.
+    /// The same for the level and the CUSUM.
     public var calibrationMinBetaShift = 0.5
 
-    /// Samples before any statistical detector may fire (and the shortest calibration history).
+    // Alert levels.
+    /// The default alert level of spike, shift and score is the surprise of one false alarm per this long
+    /// (seconds) on a channel that behaves as it has learnt: ln(alarmInterval / sampling interval), 13.3 at 1 s
+    /// a sample, 15.6 at 100 ms, 7.6 at 5 minutes.
+    public var alarmInterval = 7 * 86400.0
+    /// …but at least this (slow channels: one false alarm in about 150 samples).
+    public var minimumAlarmSurprise = 5.0
+    /// Calibrated values needed before any statistical detector may fire (after the spike window is full).
     public var warmup = 100
-    /// Surprise (−ln p) at which the score is 0.5 and the spike alert opens: 10, i.e. p = e⁻¹⁰ = 4.5·10⁻⁵.
-    public var spikeSurprise = 10.0
-    /// Surprise at which the stand-alone shift alert opens (more conservative).
-    public var shiftSurprise = 16.0
-    /// Spike and shift alerts count as clear while the surprise is below this share of their opening level.
+    /// Alerts count as clear while their statistic is below this share of their opening level.
     public var clearRatio = 2.0 / 3.0
+    /// While an open alert explains the channel, the score of its samples is at most this: the score marks where
+    /// anomalies start, not how long they last.
+    public var explainedScore = 0.3
 
     public init() {}
 
