@@ -64,6 +64,8 @@ public final class DetectorBank: @unchecked Sendable {
             parameters.learnZ = spike.learnZ
         }
         if let shift = configuration.shift?.parameters { parameters.cusumK = shift.drift }
+        // A frozen value is flatline's to report; without flatline the statistical detectors judge it.
+        if configuration.flatline == nil { parameters.frozenRepeats = 0 }
         parameters.warmup = configuration.spike?.warmup ?? configuration.score?.warmup ?? configuration.shift?.warmup
             ?? parameters.warmup
         let statistical = configuration.spike != nil || configuration.shift != nil || configuration.score != nil

@@ -143,7 +143,7 @@ final class StatisticalCore: @unchecked Sendable {
         let moved = x != self.previous
         self.previous = x
         self.repeats = moved ? 0 : self.repeats + 1
-        let frozen = self.repeats >= p.frozenRepeats && self.moving >= 0.5
+        let frozen = p.frozenRepeats > 0 && self.repeats >= p.frozenRepeats && self.moving >= 0.5
         if self.repeats < p.frozenRepeats { self.moving += ((moved ? 1 : 0) - self.moving) / Double(p.spikeWindow) }
 
         // With a period, a sample is judged once it has a seasonal prediction (a period of history).

@@ -42,7 +42,7 @@ public struct StatisticalParameters: Sendable, Hashable {
     /// A drift: the CUSUM at least this high (robust σ × samples beyond the allowance).
     public var cusumMinimum = 20.0
     /// A value repeated this many times in a row, on a signal that normally moves, is frozen: the statistical
-    /// detectors neither learn it nor alert on it (a stuck value is `flatline`'s).
+    /// detectors neither learn it nor alert on it (a stuck value is `flatline`'s; 0 on a channel without flatline).
     public var frozenRepeats = 3
 
     // Novelty.
