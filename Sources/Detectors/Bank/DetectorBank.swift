@@ -36,6 +36,8 @@ public final class DetectorBank: @unchecked Sendable {
     @exclusivity(unchecked) public private(set) var samples = 0
     /// The last combined anomaly score in [0, 1) (0 without a `score` detector, and during warm-up).
     @exclusivity(unchecked) public private(set) var lastScore = 0.0
+    /// The highest score of the current stretch of raised scores (0 outside one).
+    @exclusivity(unchecked) private var stretchPeak = 0.0
     /// Alert levels set on the board (nil: the channel's alarm level, from its sampling interval).
     private let spikeThreshold: Double?
     private let shiftThreshold: Double?
@@ -172,13 +174,23 @@ public final class DetectorBank: @unchecked Sendable {
             self.step(.spoof, v, clear: !v.active, x, t)
         }
         if self.core == nil { self.history.push(x) }
-        if self.isConfigured(.score) && self.lastScore > self.explainedScore && self.explained {
-            // The score marks where anomalies start: the samples an alert already explains score no higher.
-            var opened = false
-            for i in 0..<self.eventCount where self.scratch.slots[i].transition == .open { opened = true }
-            if !opened { self.lastScore = self.explainedScore }
-        }
+        if self.isConfigured(.score) { self.markStarts() }
         return self.eventCount
+    }
+
+    /// The score marks where anomalies start: in a stretch of raised scores only a new peak keeps its score, and
+    /// the samples an open alert already explains score no higher than `explainedScore` unless they open one.
+    private func markStarts() {
+        let raw = self.lastScore
+        guard raw > self.explainedScore else {
+            self.stretchPeak = 0
+            return
+        }
+        var opened = false
+        for i in 0..<self.eventCount where self.scratch.slots[i].transition == .open { opened = true }
+        let peak = raw > self.stretchPeak
+        if peak { self.stretchPeak = raw }
+        if !opened && (self.explained || !peak) { self.lastScore = self.explainedScore }
     }
 
     /// An open statistical or flatline alert explains the channel's samples.
