@@ -61,7 +61,8 @@ enum CommandLineSpec {
         abstract: "Run a channel's detector bank, causally, over a recorded series (CSV).",
         discussion: """
             Reads a timestamp column (the first) and a value column (--column NAME, else the one named value, else \
-            the second of two); LF, CRLF or CR line endings, a UTF-8 BOM, , or ; separators and quoted fields; \
+            the second of two); LF, CRLF or CR line endings, a UTF-8 BOM, comma, semicolon or tab separators and \
+            quoted fields; \
             timestamps YYYY-MM-DD HH:MM:SS[.fff], ISO 8601 with T, Z or an offset, or epoch seconds. Writes \
             timestamp,value,anomaly_score,label,alert (NAB's result format and the alarm state): one row per \
             input row, timestamps and values verbatim, the score in full precision, label 1 on each row where an \
@@ -79,7 +80,7 @@ enum CommandLineSpec {
             .value("svg", valueName: "FILE.svg", help: "Also draw the signal, the score and the alerts.",
                    completion: .file),
             .value("events", valueName: "FILE.csv",
-                   help: "Also write every alert event: row, timestamp, detector, event, value, score, expected.",
+                   help: "Also write every alert event: where it was raised, the sample it describes, value, score.",
                    completion: .file),
         ]
     )

@@ -72,6 +72,18 @@ struct ReplaySeriesTests {
         let series = try self.load("headerless.csv")
         #expect(series.values == [1.5, 2.25])
         #expect(series.timestampTexts == ["2015-02-26 21:42:53", "2015-02-26 21:47:53"])
+        // Blank lines first, `;` and decimal commas: the separator is `;` (one `,` and one `;` on the line).
+        let semicolons = try self.load("headerless-semicolon.csv")
+        #expect(semicolons.values == [1.5, 2.25] && semicolons.valueTexts == ["1.5", "2.25"])
+        #expect(semicolons.times == [self.epoch("2015-02-26 21:42:53"), self.epoch("2015-02-26 21:47:53")])
+    }
+
+    /// A blank first value is a bad sample, not a reason to take the data's first line for a header.
+    @Test func aBlankFirstValueIsABadSample() throws {
+        let series = try self.load("blank-first-value.csv")
+        #expect(series.values.count == 2 && series.values[0].isNaN && series.values[1] == 2.25)
+        let headerless = try ReplaySeries.parse("2015-02-26 21:42:53,nan\n2015-02-26 21:47:53,2\n", file: "f")
+        #expect(headerless.values.count == 2 && headerless.values[0].isNaN)
     }
 
     /// Each broken file: exit-65 errors name the file and the line, and quote at most 80 characters.

@@ -37,16 +37,23 @@ struct TailHistogramTests {
     }
 
     /// Integer-valued statistics tie at the top of their history; the tail's width is floored (never lighter than a
-    /// normal tail), so a value one step above the largest seen is not infinitely surprising.
+    /// normal tail), so a value one step above the largest seen is not infinitely surprising. The largest value, 4,
+    /// sits on a bin's lower edge: without the floors the tail would have no width at all there.
     @Test func tiesAtTheTopDoNotMakeTheNextStepInfinitelySurprising() {
         let p = StatisticalParameters()
-        let calibration = TailHistogram(parameters: p, memory: 16384, minBeta: p.calibrationMinBeta,
-                                        gaussianVariance: 1)
+        #expect(TailHistogram.edge(TailHistogram.bin(4)) == 4)
+        let floored = TailHistogram(parameters: p, memory: 16384, minBeta: p.calibrationMinBeta, gaussianVariance: 1)
+        let bare = TailHistogram(parameters: p, memory: 16384)
         var numbers = TestNumbers(state: 5)
-        for _ in 0..<20_000 { _ = calibration.update((numbers.next() * 4).rounded(.down)) }
-        let s = calibration.update(4)
-        #expect(s < 20, "one count above the largest: surprise \(s)")
-        #expect(calibration.update(30) > 50, "far above: \(calibration.update(30))")
+        for _ in 0..<20_000 {
+            let r = (numbers.next() * 5).rounded(.down)
+            _ = floored.update(r)
+            _ = bare.update(r)
+        }
+        let step = floored.update(5)
+        #expect(step < 20, "one count above the largest: surprise \(step)")
+        #expect(bare.update(5) > 100, "without the floors the next count would look all but impossible")
+        #expect(floored.update(30) > 50, "far above is still surprising")
     }
 
     /// With declustering, an excursion above the tail joins the history as one value, its maximum: a statistic that
@@ -70,16 +77,16 @@ struct TailHistogramTests {
         #expect(lastPlain < lastDeclustered, "the plain history learnt the excursion: \(lastPlain)")
     }
 
-    /// The history forgets over its memory: after the statistic's distribution widens, its old tail stops
-    /// counting within a few memories.
+    /// The history forgets over its memory: after the statistic's distribution narrows, a value that the wide
+    /// history found ordinary becomes surprising again within a few memories.
     @Test func theHistoryForgetsOverItsMemory() {
         let p = StatisticalParameters()
         let calibration = TailHistogram(parameters: p, memory: 2000, gaussianVariance: 1)
         var numbers = TestNumbers(state: 3)
-        for _ in 0..<10_000 { _ = calibration.update(-log(1 - numbers.next())) }
+        for _ in 0..<10_000 { _ = calibration.update(-4 * log(1 - numbers.next())) }
         let before = calibration.update(12)
-        for _ in 0..<10_000 { _ = calibration.update(-3 * log(1 - numbers.next())) }
+        for _ in 0..<10_000 { _ = calibration.update(-log(1 - numbers.next())) }
         let after = calibration.update(12)
-        #expect(before > 8 && after < 6, "surprise of 12: \(before) on the narrow history, \(after) on the wide one")
+        #expect(before < 5 && after > 8, "surprise of 12: \(before) on the wide history, \(after) once it is narrow")
     }
 }

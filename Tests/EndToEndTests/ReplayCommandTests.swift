@@ -24,7 +24,9 @@ struct ReplayCommandTests {
         let input = self.series(dir)
         let output = dir.file("out.csv")
         let svg = dir.file("chart.svg")
-        let (status, _, stderr) = try runOTSentry(["replay", "--in", input, "--out", output, "--svg", svg])
+        let events = dir.file("events.csv")
+        let (status, _, stderr) = try runOTSentry(["replay", "--in", input, "--out", output, "--svg", svg,
+                                                   "--events", events])
         #expect(status == 0, "\(stderr)")
         let inLines = try String(contentsOfFile: input, encoding: .utf8).split(separator: "\n")
         let outLines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
@@ -55,6 +57,13 @@ struct ReplayCommandTests {
         let scores = outLines.dropFirst().map { Double($0.split(separator: ",")[2])! }
         #expect(scores[700] == scores.max())
         #expect(scores[0..<700].allSatisfy { $0 < 0.5 }, "the clean stretch scores below the alarm level")
+        // The events: the spike's alerts raised on row 702, describing the spike's own row, 700.
+        let eventLines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        #expect(eventLines.first == "row,timestamp,detector,event,sample_row,sample_timestamp,value,score,expected")
+        let opens = eventLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .filter { $0[3] == "open" }
+        #expect(opens.map { "\($0[0]) \($0[2]) \($0[4])" } == ["702 spike 700", "702 score 700"], "\(opens)")
+        #expect(opens.allSatisfy { $0[5] == inLines[701].split(separator: ",")[0] }, "the spike's own timestamp")
         let chart = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(chart.hasPrefix("<svg") && chart.contains("<polyline") && chart.contains("alert"))
     }

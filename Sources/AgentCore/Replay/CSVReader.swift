@@ -1,6 +1,6 @@
 /// Splits delimited text into records the way historian and spreadsheet exports write it: LF, CRLF or CR line
-/// endings (mixed too), an optional UTF-8 byte order mark, `,` or `;` (or tab) as the separator, found on the
-/// header line, and RFC 4180 quoting (`"a;b"`, `"say ""hi"""`, a line break inside quotes). Blank lines are skipped.
+/// endings (mixed too), an optional UTF-8 byte order mark, `,`, `;` or tab as the separator, found on the first
+/// line, and RFC 4180 quoting (`"a;b"`, `"say ""hi"""`, a line break inside quotes). Blank lines are skipped.
 public struct CSVReader: Sendable {
     /// One record: its fields (quotes removed) and the line it starts on (1-based).
     public struct Record: Sendable {
@@ -21,12 +21,13 @@ public struct CSVReader: Sendable {
         self.separator = Self.separator(of: bytes, from: start)
     }
 
-    /// The separator of the first line: whichever of `,`, `;` and tab occurs most often outside quotes (`,` on a
-    /// tie or when none does).
+    /// The separator of the first non-blank line, outside quotes: `;` wherever it appears (a `;` file may hold
+    /// decimal commas, and a `,` file rarely holds a `;`), else tab if there are more tabs than commas, else `,`.
     static func separator(of bytes: [UInt8], from start: Int) -> UInt8 {
         var counts = (comma: 0, semicolon: 0, tab: 0)
         var quoted = false
         var i = start
+        while i < bytes.count && (bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r")) { i += 1 }
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
@@ -39,8 +40,8 @@ public struct CSVReader: Sendable {
             }
             i += 1
         }
-        if counts.semicolon > counts.comma && counts.semicolon >= counts.tab { return UInt8(ascii: ";") }
-        if counts.tab > counts.comma && counts.tab > counts.semicolon { return UInt8(ascii: "\t") }
+        if counts.semicolon > 0 { return UInt8(ascii: ";") }
+        if counts.tab > counts.comma { return UInt8(ascii: "\t") }
         return UInt8(ascii: ",")
     }
 

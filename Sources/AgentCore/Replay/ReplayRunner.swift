@@ -68,14 +68,22 @@ public enum ReplayRunner {
         return (rows, intervals, events)
     }
 
-    /// `row,timestamp,detector,event,value,score,expected`: every alert event, for tuning (which detector opened
-    /// where, and why). `row` counts data rows from 0.
+    /// `row,timestamp,detector,event,sample_row,sample_timestamp,value,score,expected`: every alert event, for
+    /// tuning (which detector opened where, and why). `row` (from 0) and `timestamp` are where the event was raised;
+    /// `sample_*` the sample it describes, `value` being that sample's (a spike's peak, known once it is over, is
+    /// a few rows earlier).
     public static func eventsCSV(_ series: ReplaySeries, _ events: [Event]) -> String {
-        var out = "row,timestamp,detector,event,value,score,expected\n"
+        var out = "row,timestamp,detector,event,sample_row,sample_timestamp,value,score,expected\n"
         for e in events {
+            var sample = e.row
+            while sample > 0 && series.times[sample] > e.event.time && series.times[sample - 1] >= e.event.time {
+                sample -= 1
+            }
             out += "\(e.row),"
             Self.field(series.timestampTexts[e.row], to: &out)
-            out += ",\(e.event.kind.rawValue),\(e.event.transition.rawValue),\(e.event.value),\(e.event.verdict.score),"
+            out += ",\(e.event.kind.rawValue),\(e.event.transition.rawValue),\(sample),"
+            Self.field(series.timestampTexts[sample], to: &out)
+            out += ",\(e.event.value),\(e.event.verdict.score),"
             out += e.event.verdict.expected.isNaN ? "\n" : "\(e.event.verdict.expected)\n"
         }
         return out

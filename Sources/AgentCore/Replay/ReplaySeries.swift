@@ -36,7 +36,11 @@ public struct ReplaySeries: Sendable {
     public static func parse(_ bytes: [UInt8], file: String, column: String? = nil) throws(ReplayError) -> ReplaySeries {
         var reader = CSVReader(bytes)
         func fail(_ line: Int, _ message: String) -> ReplayError { ReplayError(file: file, line: line, message: message) }
-        func quoted(_ text: String) -> String { "\"\(CSVReader.shortened(text))\"" }
+        // Quoted on one line (a quoted field may hold line breaks), at most 80 characters.
+        func quoted(_ text: String) -> String {
+            let flat = String(text.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+            return "\"\(CSVReader.shortened(flat))\""
+        }
         func next() throws(ReplayError) -> CSVReader.Record? {
             do { return try reader.next() } catch { throw fail(error.line, "\(error.message): \(quoted(error.excerpt))") }
         }
@@ -51,7 +55,8 @@ public struct ReplaySeries: Sendable {
         let names = first.fields.map { $0.lowercased() }
         if let column {
             guard let index = first.fields.firstIndex(of: column) ?? names.firstIndex(of: column.lowercased()) else {
-                throw fail(first.line, "no column \(quoted(column)) in the header \(quoted(headerText))")
+                throw fail(first.line, "no column \(quoted(column)) in the header \(quoted(headerText))".count > 200
+                    ? "no column \(quoted(column))" : "no column \(quoted(column)) in the header \(quoted(headerText))")
             }
             guard index > 0 else {
                 throw fail(first.line, "column \(quoted(column)) is the timestamp column (the first); name a value column")
@@ -63,10 +68,8 @@ public struct ReplaySeries: Sendable {
             columns = (first.fields[0], first.fields[index])
         } else if first.fields.count == 2 {
             valueIndex = 1
-            if TimestampParser.seconds(Substring(first.fields[0])) != nil
-                && Self.number(first.fields[1], decimalComma: decimalComma) != nil
-            {
-                pending = first  // no header: the first line is data
+            if TimestampParser.seconds(Substring(first.fields[0])) != nil {
+                pending = first  // no header: the first line is data (a header's first field is a name)
             } else {
                 columns = (first.fields[0], first.fields[1])
             }

@@ -26,15 +26,17 @@ public struct AlertTracker: Sendable {
         self.step(at: t, active: active, clear: !active, score: score)
     }
 
-    /// Feeds one sample: `active` at the opening level, `clear` at the clearing level.
-    public mutating func step(at t: Double, active: Bool, clear: Bool, score: Double) -> AlertTransition? {
+    /// Feeds one sample: `active` at the opening level, `clear` at the clearing level. `immediate`: the condition
+    /// is a finished event (a spike known once it is over), which opens without waiting `minDuration`.
+    public mutating func step(at t: Double, active: Bool, clear: Bool, score: Double,
+                              immediate: Bool = false) -> AlertTransition? {
         if !self.isOpen {
             guard active else {
                 self.conditionSince = .nan
                 return nil
             }
             if self.conditionSince.isNaN { self.conditionSince = t }
-            guard t - self.conditionSince >= self.policy.minDuration else { return nil }
+            guard immediate || t - self.conditionSince >= self.policy.minDuration else { return nil }
             self.isOpen = true
             self.openedAt = t
             self.lastEvent = t

@@ -210,10 +210,11 @@ public final class DetectorBank: @unchecked Sendable {
         let classify = self.isConfigured(.shift)
         let peak = classify ? out.spike : nil
         if self.isConfigured(.spike) {
-            let clear = out.spikeSurprise < self.clearRatio * spikeOpen && out.excursion == 0
+            let clear = out.spikeSurprise < self.clearRatio * spikeOpen
             if let peak, peak.surprise >= spikeOpen || peak.novel {
-                self.step(.spike, Verdict(active: true, score: peak.z, expected: peak.expected), clear: clear,
-                          peak.value, t, eventTime: peak.time)
+                // A spike is over when it is known: it opens (or updates) at once, whatever `min_duration`.
+                self.step(.spike, Verdict(active: true, score: peak.z, expected: peak.expected), clear: false,
+                          peak.value, t, eventTime: peak.time, immediate: true)
             } else {
                 let active = !classify && !out.frozen && (out.spikeSurprise >= spikeOpen || out.novel)
                 self.step(.spike, Verdict(active: active, score: out.z, expected: out.expected),
@@ -230,11 +231,11 @@ public final class DetectorBank: @unchecked Sendable {
         if self.isConfigured(.score) {
             let warm = self.samples > Int(self.warmups[DetectorKind.score.index])
             self.lastScore = warm ? out.score : 0
-            let clear = self.lastScore < self.scoreClear && out.excursion == 0
+            let clear = self.lastScore < self.scoreClear
             if let peak, peak.novel || peak.surprise / (peak.surprise + alarm) >= self.scoreOpen {
                 let surprise = peak.novel ? max(peak.surprise, alarm + 1) : peak.surprise
                 self.step(.score, Verdict(active: true, score: surprise / (surprise + alarm), expected: peak.expected),
-                          clear: clear, peak.value, t, eventTime: peak.time)
+                          clear: false, peak.value, t, eventTime: peak.time, immediate: true)
             } else {
                 let active = !classify && !out.frozen && self.lastScore >= self.scoreOpen
                 self.step(.score, Verdict(active: active, score: self.lastScore, expected: out.expected),
@@ -249,13 +250,15 @@ public final class DetectorBank: @unchecked Sendable {
     }
 
     /// `t` is the sample's time (the tracker's clock); `eventTime`, when the event belongs to an earlier sample
-    /// (a spike's peak), that sample's time.
+    /// (a spike's peak), that sample's time. `immediate`: the condition is a finished event (a spike), which opens
+    /// without `min_duration`.
     private func step(_ kind: DetectorKind, _ verdict: Verdict, clear: Bool, _ x: Double, _ t: Double,
-                      eventTime: Double? = nil) {
+                      eventTime: Double? = nil, immediate: Bool = false) {
         let i = kind.index
         let active = verdict.active && self.samples > Int(self.warmups[i])
         let slot = self.slot(i)
-        guard let transition = self.trackers[slot].step(at: t, active: active, clear: clear, score: verdict.score)
+        guard let transition = self.trackers[slot].step(at: t, active: active, clear: clear, score: verdict.score,
+                                                          immediate: immediate)
         else { return }
         switch transition {
         case .open: self.openCount += 1

@@ -1,9 +1,11 @@
-/// `spike`: a short excursion (at most 3 flagged samples, then back to the normal) far from what the channel's
-/// recent accepted samples (and, with a period, its seasonal baseline) predict: the robust z of its residual,
-/// calibrated into a surprise (see ``StatisticalCore``). The alert opens when the excursion is over, carrying its
-/// peak sample, if the peak's surprise reached `threshold` (a surprise, −ln p; by default the channel's alarm
-/// level, one false alarm a week at its sampling interval), or if the peak lay beyond the channel's long-term range
-/// with at least 0.7 of that surprise.
+/// `spike`: a sample far from what the channel's recent accepted samples (and, with a period, its seasonal
+/// baseline) predict: the robust z of its residual, calibrated into a surprise (see ``StatisticalCore``).
+///
+/// With `shift` on the channel, a spike is a short excursion (at most 3 flagged samples, or chatter the level did
+/// not follow): its alert opens once the excursion is over, carrying its peak sample, if the peak's surprise
+/// reached `threshold` (a surprise, −ln p; by default the channel's alarm level, one false alarm a week at its
+/// sampling interval), or if the peak lay beyond the channel's long-term range with ln 10 less surprise than the
+/// alarm level. Without `shift`, the alert opens at once on any such sample, a step included.
 public enum SpikeDetector {
     public struct Parameters: Sendable, Hashable {
         /// Surprise at which the alert opens; nil: the channel's alarm level (one false alarm a week at its

@@ -1,4 +1,4 @@
-/// The range of a channel's values over a long memory (a week of samples by default, however fast the channel),
+/// The range of a channel's values over a long memory (two weeks of samples by default, however fast the channel),
 /// kept in fixed memory as block extremes: the minimum and maximum of each of the last `blocks` complete blocks
 /// of samples, and of the block being filled. Novel is a value beyond that range by a share of its width: a
 /// value the channel has not come near for that long (the "spatial anomaly" of HTM's NAB detector, which looks at

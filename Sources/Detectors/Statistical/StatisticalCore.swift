@@ -11,7 +11,8 @@ import Glibc
 /// 4. novelty: a sample beyond the channel's long-term range (``LongTermRange``) by `noveltyMargin` of its width
 ///    needs less surprise to count (`noveltyDiscount` below the alarm level);
 /// 5. excursions: a flagged sample (|z| ≥ `learnZ`, or novel) starts one; it ends after `returnSamples` samples in a
-///    row back within `returnZ` (the level too); one with at most `spikeLength` flagged samples is a spike,
+///    row back within `returnZ` (the level too), or after 4 × `spikeLength` samples; one the level did not follow
+///    (never `shiftMinimum` off during it: at most `spikeLength` flagged samples in a row, or chatter) is a spike,
 ///    reported when it is over, with its peak sample;
 /// 6. the spike model learns u unless it was flagged (or the level has been off for `relearn` samples: the new
 ///    normal), and never a value frozen on a signal that normally moves (flatline's);
@@ -48,10 +49,13 @@ final class StatisticalCore: @unchecked Sendable {
     @exclusivity(unchecked) private var calm = 0
     /// Samples seen.
     @exclusivity(unchecked) private(set) var samples = 0
-    /// The ongoing excursion's length in samples (0: none), its flagged samples, the unflagged ones in a row at
-    /// its end, and its peak.
+    /// The ongoing excursion's length in samples (0: none), whether the level went off during it, the samples
+    /// back to normal in a row at its end, and its peak.
     @exclusivity(unchecked) private var excursion = 0
+    @exclusivity(unchecked) private var levelFollowed = false
     @exclusivity(unchecked) private var flagged = 0
+    /// The largest |z| while the level is off (0 while it is normal).
+    @exclusivity(unchecked) private var offLevelMax = 0.0
     @exclusivity(unchecked) private var quiet = 0
     @exclusivity(unchecked) private var peak = Peak()
     /// Samples in a row whose level was off by `learnZ` or more.
@@ -155,7 +159,6 @@ final class StatisticalCore: @unchecked Sendable {
         let expected = base + self.spike.median
         // The statistics are calibrated once the spike model has a full window.
         let settled = predictable && self.spike.window.isFull
-        let spikeSurprise = settled ? self.spikeCalibration.update(abs(z)) : 0
 
         // The level, and the CUSUM of it.
         if u.isFinite && predictable { self.level.add(u) }
@@ -164,6 +167,19 @@ final class StatisticalCore: @unchecked Sendable {
         if self.level.count >= p.levelWindow && scale > 0 {
             level = (self.level.median - self.spike.median) / scale
             if !level.isFinite { level = 0 }
+        }
+        // While the level is off (a step, a burst), the spike statistic's samples join its history as one value,
+        // the stretch's largest, when the level is back: a long stretch would otherwise widen its tail for the whole
+        // memory and hide the next spikes.
+        var spikeSurprise = 0.0
+        if settled {
+            let normal = abs(level) < p.learnZ
+            if !normal { self.offLevelMax = max(self.offLevelMax, abs(z)) }
+            if normal && self.offLevelMax > 0 {
+                _ = self.spikeCalibration.update(self.offLevelMax)
+                self.offLevelMax = 0
+            }
+            spikeSurprise = self.spikeCalibration.update(abs(z), learn: normal)
         }
         var shiftSurprise = settled ? self.levelCalibration.update(abs(level)) : 0
         self.up = max(0, self.up + level - p.cusumK)
@@ -193,26 +209,33 @@ final class StatisticalCore: @unchecked Sendable {
             self.range.add(x)
         }
 
-        // Excursions: a short one is a spike, reported when it is over.
+        // Excursions: one the level did not follow is a spike, reported when it is over (at most `spikeLength`
+        // flagged samples in a row cannot move the level; nor can chatter around the normal).
         var spike: Peak? = nil
+        let levelOff = abs(level) >= p.shiftMinimum
         if (abs(z) >= p.learnZ || novel) && !frozen {
             let current = Peak(surprise: spikeSurprise, z: z, value: x, time: t, expected: expected, novel: novel)
             if self.excursion == 0 {
                 self.peak = current
+                self.levelFollowed = false
                 self.flagged = 0
             } else if (novel && !self.peak.novel) || (novel == self.peak.novel && spikeSurprise > self.peak.surprise) {
                 self.peak = current
             }
+            if levelOff { self.levelFollowed = true }
             self.flagged += 1
             self.quiet = 0
             self.excursion += 1
         } else if self.excursion > 0 {
-            // Back to the normal: |z| and the level within `returnZ`, for `returnSamples` in a row. An excursion that
-            // takes long to come back (a drift around the flag level) is no spike.
+            // Back to the normal: |z| and the level within `returnZ`, for `returnSamples` in a row; or too long to
+            // be one event (chatter), after 4 × `spikeLength` samples.
+            if levelOff { self.levelFollowed = true }
             self.quiet = abs(z) < p.returnZ && abs(level) < p.returnZ ? self.quiet + 1 : 0
             self.excursion += 1
             if self.quiet >= p.returnSamples || frozen || self.excursion > 4 * p.spikeLength {
-                if self.flagged <= p.spikeLength && self.quiet >= p.returnSamples && !frozen { spike = self.peak }
+                // A spike: few flagged samples back to normal, or flagged samples the level never followed.
+                let short = self.flagged <= p.spikeLength && self.quiet >= p.returnSamples
+                if (short || !self.levelFollowed) && !frozen { spike = self.peak }
                 self.excursion = 0
             }
         }
@@ -260,6 +283,7 @@ final class StatisticalCore: @unchecked Sendable {
         self.calm = 0
         self.excursion = 0
         self.offLevel = 0
+        self.offLevelMax = 0
         self.spikeCalibration.reset()
         self.levelCalibration.reset()
         self.driftCalibration.reset()

@@ -6,9 +6,8 @@ import Glibc
 ///
 /// The history is a histogram of r with exponentially decaying weights (memory: about `memory` values, set from
 /// the sampling interval once it is known), in bins of a quarter octave from 1/16 up (values below share the
-/// first bin). The tail above q, the lower edge of the
-/// highest bins that hold `tailMass` of the weight (at least `minTail` values, or `alpha` of the history), is
-/// taken as exponential with the mean excess β of those bins: s(r) = ln(n/m) + (r − q)/β above q (n the
+/// first bin). The tail above q, the lower edge of the highest bins that hold the tail's weight (at least
+/// `minTail` values, or `alpha` of the history), is taken as exponential with the mean excess β of those bins: s(r) = ln(n/m) + (r − q)/β above q (n the
 /// history's weight, m the tail's), ln(n/m)·r/q below. β is at least `minBeta` and at least the mean excess of a
 /// normal tail at q (`gaussianVariance`/q): the tail is never taken lighter than Gaussian, so that a few ties at
 /// the top (a quantised signal) or a short history do not make a count of noise look infinitely surprising.
@@ -16,8 +15,8 @@ import Glibc
 /// With `decluster` (for autocorrelated statistics such as the level), the values of an excursion above q join
 /// the history as one value, the excursion's maximum, when it ends (runs declustering of peaks over threshold).
 ///
-/// Fixed memory: 48 bins of a weight and a weighted sum, 4 bytes each (values from 1/16 to 215 in their own bins,
-/// larger ones together in the last, whose exact sum keeps their mean). The fit is refreshed when a value lands in
+/// Fixed memory: 48 bins of a weight and a weighted sum, 4 bytes each (values from 1/16 to 181 in their own bins,
+/// larger ones together in the last, whose sum keeps their mean; values beyond 10¹⁸ count as 10¹⁸). The fit is refreshed when a value lands in
 /// the tail bins, and every 64 values (the weights decay slowly); each refresh walks the bins from the top.
 final class TailHistogram: @unchecked Sendable {
     static let bins = 48
@@ -91,8 +90,8 @@ final class TailHistogram: @unchecked Sendable {
         Double(Self.lowest) * exp2(Double(b - 1) / Double(Self.binsPerOctave))
     }
 
-    /// The surprise of `r` against the history; then `r` joins the history.
-    func update(_ r: Double) -> Double {
+    /// The surprise of `r` against the history; then `r` joins the history (unless `learn` is false).
+    func update(_ r: Double, learn: Bool = true) -> Double {
         let shape = self.shape.value
         var s = 0.0
         if self.seen >= shape.minHistory {
@@ -103,6 +102,7 @@ final class TailHistogram: @unchecked Sendable {
                 s = self.logRatio * r / self.q
             }
         }
+        guard learn else { return s }
         if shape.decluster && self.fitBin >= 0 {
             if r > self.q {
                 if !self.inExcursion || r > self.excursionMax { self.excursionMax = r }
@@ -129,12 +129,13 @@ final class TailHistogram: @unchecked Sendable {
         self.sinceFit += 1
         if b >= self.fitBin { self.fitBin = -1 }
         self.weight *= self.growth
-        if self.weight > 1e15 {
-            // Rescale everything: the weights only matter relative to each other (and the sums of values up to
-            // 10¹⁸ stay within a float).
-            for i in 0..<(2 * Self.bins) { self.counts[i] *= 1e-15 }
-            self.total *= 1e-15
-            self.weight *= 1e-15
+        if self.weight > 1e9 {
+            // Rescale everything: the weights only matter relative to each other. The history's weight stays
+            // under 10⁹ × its memory (10¹⁶ for two weeks at 10 ms), and a bin's sum under that times 10¹⁸ (values
+            // beyond count as 10¹⁸): within a float.
+            for i in 0..<(2 * Self.bins) { self.counts[i] *= 1e-9 }
+            self.total *= 1e-9
+            self.weight *= 1e-9
         }
     }
 
@@ -148,13 +149,13 @@ final class TailHistogram: @unchecked Sendable {
         var mass = 0.0
         var excess = 0.0
         var b = Self.bins - 1
-        while b > 1 {
+        while b >= 1 {
             let c = Double(self.counts[b])
             if c > 0 {
                 mass += c
                 excess += Double(self.sums[b])
             }
-            if mass >= wanted { break }
+            if mass >= wanted || b == 1 { break }
             b -= 1
         }
         let q = Self.edge(b)
